@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Type checking runs once, in `npm run typecheck`; jest only transpiles, which keeps it fast.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  collectCoverage: true,
+  collectCoverageFrom: ['lib/**/*.ts', 'lambda/**/*.ts', '!lib/**/*.d.ts', '!lib/generated/**'],
+  coverageReporters: ['text-summary', 'text'],
+  coverageThreshold: {
+    './lib/': { lines: 90 },
+    './lambda/': { lines: 90 },
+  },
+};

@@ -1,0 +1,139 @@
+// The wire contract between the constructs (lib/) and the provider handler (lambda/): resource
+// types, property names and types, attribute names and secret fields. Both sides import this module,
+// so a rename cannot drift. Not part of the public API.
+//
+// CloudFormation hands every scalar property to the handler as a string ("true", "5"); each
+// property's declared type below tells the handler how to parse it back.
+
+/** Custom resource types served by the one provider of a stack. */
+export const RESOURCE_TYPES = {
+  channel: 'Custom::IvsChannel',
+  streamKey: 'Custom::IvsStreamKey',
+  playbackKeyPair: 'Custom::IvsPlaybackKeyPair',
+} as const;
+
+export type ResourceKind = keyof typeof RESOURCE_TYPES;
+
+/** How a property's value is typed before CloudFormation turns scalars into strings. */
+export type FieldType = 'string' | 'boolean' | 'number' | 'stringMap' | { readonly [field: string]: FieldType };
+
+/** Properties every cdk-ivs custom resource carries, besides ServiceToken. */
+export const COMMON_FIELDS = {
+  /** The provider's code hash: a handler fix reaches existing resources. */
+  CodeHash: 'string',
+} as const satisfies { [name: string]: FieldType };
+
+/** Custom::IvsChannel properties. Names and types mirror CreateChannel's input. */
+export const CHANNEL_FIELDS = {
+  ...COMMON_FIELDS,
+  Name: 'string',
+  Type: 'string',
+  LatencyMode: 'string',
+  Authorized: 'boolean',
+  InsecureIngest: 'boolean',
+  Preset: 'string',
+  RecordingConfigurationArn: 'string',
+  PlaybackRestrictionPolicyArn: 'string',
+  AdConfigurationArn: 'string',
+  ContainerFormat: 'string',
+  MultitrackInputConfiguration: {
+    Enabled: 'boolean',
+    Policy: 'string',
+    MaximumResolution: 'string',
+  },
+  Tags: 'stringMap',
+  /** Call StopStream before DeleteChannel when the channel is live. */
+  StopStreamOnDelete: 'boolean',
+  /** Secret (created by the construct) that receives the stream key, RTMPS URL and SRT details. */
+  SecretArn: 'string',
+  /** Return the stream key value in Data (with NoEcho); only when the app references it. */
+  ExposeStreamKeyValue: 'boolean',
+} as const satisfies { [name: string]: FieldType };
+
+/** Custom::IvsStreamKey properties. */
+export const STREAM_KEY_FIELDS = {
+  ...COMMON_FIELDS,
+  ChannelArn: 'string',
+  Tags: 'stringMap',
+  /** Any value; changing it replaces the key (DeleteStreamKey, then CreateStreamKey). */
+  Rotation: 'string',
+  SecretArn: 'string',
+  ExposeStreamKeyValue: 'boolean',
+} as const satisfies { [name: string]: FieldType };
+
+/** Custom::IvsPlaybackKeyPair properties. */
+export const PLAYBACK_KEY_PAIR_FIELDS = {
+  ...COMMON_FIELDS,
+  Name: 'string',
+  /** PEM public key to import; when absent the handler generates a P-384 pair. */
+  PublicKeyMaterial: 'string',
+  Tags: 'stringMap',
+  /** Receives the generated private key; required when PublicKeyMaterial is absent. */
+  SecretArn: 'string',
+} as const satisfies { [name: string]: FieldType };
+
+export const FIELDS = {
+  channel: CHANNEL_FIELDS,
+  streamKey: STREAM_KEY_FIELDS,
+  playbackKeyPair: PLAYBACK_KEY_PAIR_FIELDS,
+} as const;
+
+/** Custom::IvsChannel attributes (response Data), read with Fn::GetAtt. */
+export const CHANNEL_ATTRIBUTES = {
+  Arn: 'Arn',
+  Name: 'Name',
+  IngestEndpoint: 'IngestEndpoint',
+  PlaybackUrl: 'PlaybackUrl',
+  /** `rtmps://<ingestEndpoint>:443/app/` */
+  RtmpsIngestUrl: 'RtmpsIngestUrl',
+  SrtEndpoint: 'SrtEndpoint',
+  DefaultStreamKeyArn: 'DefaultStreamKeyArn',
+  /** Only when ExposeStreamKeyValue is true; the response then sets NoEcho. */
+  StreamKeyValue: 'StreamKeyValue',
+} as const;
+
+/** Custom::IvsStreamKey attributes. */
+export const STREAM_KEY_ATTRIBUTES = {
+  Arn: 'Arn',
+  ChannelArn: 'ChannelArn',
+  /** Only when ExposeStreamKeyValue is true; the response then sets NoEcho. */
+  StreamKeyValue: 'StreamKeyValue',
+} as const;
+
+/** Custom::IvsPlaybackKeyPair attributes. */
+export const PLAYBACK_KEY_PAIR_ATTRIBUTES = {
+  Arn: 'Arn',
+  Name: 'Name',
+  Fingerprint: 'Fingerprint',
+} as const;
+
+/** JSON fields of the secret a Channel or StreamKey writes. */
+export interface StreamSecretValue {
+  readonly channelArn: string;
+  readonly streamKeyArn: string;
+  readonly streamKey: string;
+  readonly rtmpsUrl: string;
+  readonly srtEndpoint: string;
+  readonly srtPassphrase: string;
+}
+
+/** JSON fields of the secret a generated PlaybackKeyPair writes. */
+export interface PlaybackKeyPairSecretValue {
+  readonly playbackKeyPairArn: string;
+  readonly publicKey: string;
+  readonly privateKey: string;
+}
+
+/**
+ * Tag set on every secret the constructs create; the provider may write only secrets that carry
+ * it with the stack's ID (the IAM condition), so it cannot touch any other secret.
+ */
+export const SECRET_OWNER_TAG = 'cdk-ivs:stack';
+
+/** Tag the handler sets on stream keys it creates (not on keys it adopts), so delete knows which to remove. */
+export const CREATED_BY_TAG = 'cdk-ivs:created-by';
+
+/** RTMPS ingest URL of an ingest endpoint, as IVS documents it. */
+export function rtmpsIngestUrl(ingestEndpoint: string): string {
+  return `rtmps://${ingestEndpoint}:443/app/`;
+}
