@@ -6,6 +6,7 @@ module.exports = {
   // Type checking runs once, in `npm run typecheck`; jest only transpiles, which keeps it fast.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts' },
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   collectCoverage: true,
   collectCoverageFrom: ['lib/**/*.ts', 'lambda/**/*.ts', '!lib/**/*.d.ts', '!lib/generated/**'],
