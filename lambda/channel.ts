@@ -1,0 +1,168 @@
+// Custom::IvsChannel: CreateChannel / UpdateChannel / DeleteChannel. The channel's default stream
+// key, which CloudFormation's own resource drops, is kept: its ARN in Data, its value in the secret.
+
+import {
+  Channel,
+  CreateChannelCommand,
+  CreateChannelRequest,
+  DeleteChannelCommand,
+  GetChannelCommand,
+  StopStreamCommand,
+  StreamKey,
+  UpdateChannelCommand,
+  UpdateChannelRequest,
+} from '@aws-sdk/client-ivs';
+import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, rtmpsIngestUrl } from '../lib/contract';
+import type { Session } from './clients';
+import { ResourceHandler, channelStreamKey, reconcileTags, respond, writeStreamSecret } from './common';
+import { CallError, NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
+import { logNote } from './log';
+import type { Props } from './properties';
+import type { HandlerResponse } from './types';
+
+type ChannelProps = Props<typeof CHANNEL_FIELDS>;
+type ChannelSettings = Omit<UpdateChannelRequest, 'arn'>;
+
+/** How long a live channel's 409 ConflictException is retried (never past the deadline). */
+export const LIVE_RETRY_MS = 60_000;
+const LIVE_BACKOFF_BASE_MS = 1_000;
+const LIVE_BACKOFF_CAP_MS = 10_000;
+
+/** What UpdateChannel sets for a property the template no longer declares: the API's defaults. */
+const RESETS: ChannelSettings = {
+  name: '',
+  latencyMode: 'LOW',
+  type: 'STANDARD',
+  authorized: false,
+  insecureIngest: false,
+  recordingConfigurationArn: '',
+  playbackRestrictionPolicyArn: '',
+  adConfigurationArn: '',
+  containerFormat: 'TS',
+  multitrackInputConfiguration: { enabled: false },
+};
+
+export const channel: ResourceHandler<ChannelProps> = {
+  async onCreate(session, props) {
+    const created = await session.ivs(new CreateChannelCommand({ ...settings(props), tags: props.Tags } as CreateChannelRequest),
+      props.Name || '(unnamed channel)');
+    const ivsChannel = must(created.channel, 'channel');
+    const arn = must(ivsChannel.arn, 'channel ARN');
+    const key = created.streamKey ?? {};
+    const secretArn = props.SecretArn;
+    if (secretArn) {
+      await undoOnFailure(`channel ${arn}`,
+        () => writeStreamSecret(session, secretArn, ivsChannel, key),
+        () => deleteChannel(session.forCleanup(), arn, false));
+    }
+    return channelResponse(ivsChannel, key, props);
+  },
+
+  async onUpdate(session, arn, props, oldProps) {
+    let current = must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel');
+    // Only what differs from the channel as it is: a rollback after an update that never reached
+    // IVS, or a change of tags only, then makes no UpdateChannel call (which fails while live).
+    const wanted: ChannelSettings = { ...settings(props), ...resetsOfRemoved(oldProps, props) };
+    if (!matches(wanted, current)) {
+      const update = new UpdateChannelCommand({ arn, ...wanted });
+      current = must((await whileLive(session, 'stop the stream, then deploy again', () => session.ivs(update, arn))).channel, 'channel');
+    }
+    await reconcileTags(session, arn, oldProps.Tags, props.Tags);
+    // Only a new secret is written: nothing an update changes reaches the secret's value.
+    const newSecretArn = props.SecretArn !== oldProps.SecretArn ? props.SecretArn : undefined;
+    const key = await channelStreamKey(session, arn, newSecretArn !== undefined || props.ExposeStreamKeyValue === true) ?? {};
+    if (newSecretArn) await writeStreamSecret(session, newSecretArn, current, key);
+    return channelResponse(current, key, props);
+  },
+
+  async onDelete(session, arn, props) {
+    if (props.StopStreamOnDelete) await stopStream(session, arn);
+    await deleteChannel(session, arn, props.StopStreamOnDelete === true);
+  },
+};
+
+/** CreateChannel / UpdateChannel settings declared by the properties (undefined: not declared). */
+function settings(props: ChannelProps): ChannelSettings {
+  const multitrack = props.MultitrackInputConfiguration;
+  return {
+    name: props.Name,
+    latencyMode: props.LatencyMode,
+    type: props.Type,
+    authorized: props.Authorized,
+    insecureIngest: props.InsecureIngest,
+    preset: props.Preset,
+    recordingConfigurationArn: props.RecordingConfigurationArn,
+    playbackRestrictionPolicyArn: props.PlaybackRestrictionPolicyArn,
+    adConfigurationArn: props.AdConfigurationArn,
+    containerFormat: props.ContainerFormat,
+    multitrackInputConfiguration: multitrack && {
+      enabled: multitrack.Enabled,
+      policy: multitrack.Policy,
+      maximumResolution: multitrack.MaximumResolution,
+    },
+  } as ChannelSettings;
+}
+
+/** Resets for the settings the old properties declared and the new ones do not. */
+function resetsOfRemoved(oldProps: ChannelProps, props: ChannelProps): ChannelSettings {
+  const before = settings(oldProps);
+  const after = settings(props);
+  return Object.fromEntries(Object.entries(RESETS)
+    .filter(([name]) => before[name as keyof ChannelSettings] !== undefined && after[name as keyof ChannelSettings] === undefined));
+}
+
+/** Whether every declared setting already holds (an absent string or boolean reads as "" or false). */
+function matches(wanted: unknown, actual: unknown): boolean {
+  if (wanted === undefined) return true;
+  if (typeof wanted === 'object' && wanted !== null) {
+    return Object.entries(wanted).every(([name, value]) => matches(value, (actual as Record<string, unknown> | undefined)?.[name]));
+  }
+  return wanted === actual || (actual === undefined && (wanted === '' || wanted === false));
+}
+
+function channelResponse(ivsChannel: Channel, key: StreamKey, props: ChannelProps): HandlerResponse {
+  const A = CHANNEL_ATTRIBUTES;
+  const arn = must(ivsChannel.arn, 'channel ARN');
+  return respond(arn, {
+    [A.Arn]: arn,
+    [A.Name]: ivsChannel.name ?? '',
+    [A.IngestEndpoint]: ivsChannel.ingestEndpoint ?? '',
+    [A.PlaybackUrl]: ivsChannel.playbackUrl ?? '',
+    [A.RtmpsIngestUrl]: rtmpsIngestUrl(ivsChannel.ingestEndpoint ?? ''),
+    [A.SrtEndpoint]: ivsChannel.srt?.endpoint ?? '',
+    [A.DefaultStreamKeyArn]: key.arn ?? '',
+  }, props.ExposeStreamKeyValue ? key.value ?? '' : undefined);
+}
+
+/** StopStream; a channel not live, or already gone, is left to DeleteChannel. */
+function stopStream(session: Session, arn: string): Promise<void> {
+  return ignoring(['ChannelNotBroadcasting', NOT_FOUND], session.ivs(new StopStreamCommand({ channelArn: arn }), arn));
+}
+
+/** DeleteChannel; a channel already gone counts as deleted. */
+function deleteChannel(session: Session, arn: string, stoppedStream: boolean): Promise<void> {
+  const advice = stoppedStream ? 'the stream did not stop in time; deploy again' : 'stop the stream, or set stopStreamOnDelete: true, then deploy again';
+  return ignoring([NOT_FOUND], whileLive(session, advice, () => session.ivs(new DeleteChannelCommand({ arn }), arn)));
+}
+
+/**
+ * Runs `call`, retrying while IVS answers 409 ConflictException (the channel is live) for up to
+ * LIVE_RETRY_MS, with jittered backoff, and never past the deadline. Then fails with `advice`.
+ */
+async function whileLive<T>(session: Session, advice: string, call: () => Promise<T>): Promise<T> {
+  const until = Math.min(Date.now() + LIVE_RETRY_MS, session.deadline);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isCode(error, 'ConflictException')) throw error;
+      const wait = Math.floor(Math.random() * Math.min(LIVE_BACKOFF_BASE_MS * 2 ** attempt, LIVE_BACKOFF_CAP_MS));
+      if (Date.now() + wait >= until) {
+        const { operation, code, text } = error as CallError;
+        throw new CallError(operation, code, `${text.replace(/\.?$/, '.')} The channel is live: ${advice}`);
+      }
+      logNote(`channel is live (409), retrying in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

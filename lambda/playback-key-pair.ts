@@ -1,0 +1,77 @@
+// Custom::IvsPlaybackKeyPair: ImportPlaybackKeyPair of the user's PEM public key, or of the public
+// half of an ECDSA P-384 pair generated here, whose private key then goes to the secret. A new name
+// or key replaces the pair (a new ARN; CloudFormation then deletes the old one); tags update in place.
+
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  DeletePlaybackKeyPairCommand,
+  GetPlaybackKeyPairCommand,
+  ImportPlaybackKeyPairCommand,
+  PlaybackKeyPair,
+} from '@aws-sdk/client-ivs';
+import { PLAYBACK_KEY_PAIR_ATTRIBUTES, PLAYBACK_KEY_PAIR_FIELDS, PlaybackKeyPairSecretValue } from '../lib/contract';
+import type { Session } from './clients';
+import { ResourceHandler, reconcileTags, respond, writeSecret } from './common';
+import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
+import type { Props } from './properties';
+import type { HandlerResponse } from './types';
+
+type KeyPairProps = Props<typeof PLAYBACK_KEY_PAIR_FIELDS>;
+
+export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
+  onCreate: importKeyPair,
+
+  async onUpdate(session, arn, props, oldProps) {
+    // A generated private key cannot be copied to another secret: a new secret means a new pair.
+    const generatedForNewSecret = props.PublicKeyMaterial === undefined && props.SecretArn !== oldProps.SecretArn;
+    if (props.Name !== oldProps.Name || props.PublicKeyMaterial !== oldProps.PublicKeyMaterial || generatedForNewSecret) {
+      return importKeyPair(session, props);
+    }
+    await reconcileTags(session, arn, oldProps.Tags, props.Tags);
+    return keyPairResponse(must((await session.ivs(new GetPlaybackKeyPairCommand({ arn }), arn)).keyPair, 'key pair'));
+  },
+
+  async onDelete(session, arn) {
+    await deleteKeyPair(session, arn);
+  },
+};
+
+async function importKeyPair(session: Session, props: KeyPairProps): Promise<HandlerResponse> {
+  const secretArn = props.SecretArn;
+  if (props.PublicKeyMaterial === undefined && !secretArn) {
+    throw new Error('SecretArn is required when PublicKeyMaterial is absent: the generated private key is written there');
+  }
+  const generated = props.PublicKeyMaterial === undefined ? generateP384() : undefined;
+  const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
+  const imported = await session.ivs(new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: props.Tags }),
+    props.Name || '(unnamed key pair)');
+  const keyPair = must(imported.keyPair, 'key pair');
+  const arn = must(keyPair.arn, 'key pair ARN');
+  if (generated && secretArn) {
+    const value: PlaybackKeyPairSecretValue = { playbackKeyPairArn: arn, ...generated };
+    await undoOnFailure(`playback key pair ${arn}`,
+      () => writeSecret(session, secretArn, value),
+      () => deleteKeyPair(session.forCleanup(), arn));
+  }
+  return keyPairResponse(keyPair);
+}
+
+/** An ECDSA P-384 key pair in PEM, as IVS playback authorization expects. */
+function generateP384(): { publicKey: string; privateKey: string } {
+  return generateKeyPairSync('ec', {
+    namedCurve: 'secp384r1',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+}
+
+function keyPairResponse(keyPair: PlaybackKeyPair): HandlerResponse {
+  const A = PLAYBACK_KEY_PAIR_ATTRIBUTES;
+  const arn = must(keyPair.arn, 'key pair ARN');
+  return respond(arn, { [A.Arn]: arn, [A.Name]: keyPair.name ?? '', [A.Fingerprint]: keyPair.fingerprint ?? '' });
+}
+
+/** DeletePlaybackKeyPair; a pair already gone counts as deleted. */
+function deleteKeyPair(session: Session, arn: string): Promise<void> {
+  return ignoring([NOT_FOUND], session.ivs(new DeletePlaybackKeyPairCommand({ arn }), arn));
+}

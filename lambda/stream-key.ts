@@ -1,0 +1,106 @@
+// Custom::IvsStreamKey. IVS allows one stream key per channel and CreateChannel already made one, so
+// Create adopts the channel's key and creates one only when the channel has none. A new Rotation
+// value replaces the key (DeleteStreamKey, then CreateStreamKey). Delete removes only keys this
+// handler created (tagged CREATED_BY_TAG): an adopted key stays with its channel.
+
+import {
+  CreateStreamKeyCommand,
+  DeleteStreamKeyCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  StreamKey,
+  TagResourceCommand,
+} from '@aws-sdk/client-ivs';
+import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
+import type { Session } from './clients';
+import { ResourceHandler, channelStreamKey, reconcileTags, respond, writeStreamSecret } from './common';
+import { NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
+import type { Props } from './properties';
+import type { HandlerResponse } from './types';
+
+type StreamKeyProps = Props<typeof STREAM_KEY_FIELDS>;
+
+const CREATED_BY = { [CREATED_BY_TAG]: 'StreamKey' };
+
+export const streamKey: ResourceHandler<StreamKeyProps> = {
+  onCreate: adoptOrCreate,
+
+  async onUpdate(session, arn, props, oldProps) {
+    // Another channel: a key there (CloudFormation then deletes the old one).
+    if (props.ChannelArn !== oldProps.ChannelArn) return adoptOrCreate(session, props);
+    if (props.Rotation !== oldProps.Rotation) {
+      await deleteKey(session, arn);
+      return createKey(session, props);
+    }
+    await reconcileTags(session, arn, oldProps.Tags, props.Tags);
+    const newSecretArn = props.SecretArn !== oldProps.SecretArn ? props.SecretArn : undefined;
+    const key = newSecretArn || props.ExposeStreamKeyValue ? await getKey(session, arn) : { arn };
+    if (newSecretArn) await writeKeySecret(session, props, newSecretArn, key);
+    return keyResponse(props, key);
+  },
+
+  async onDelete(session, arn) {
+    let key: StreamKey;
+    try {
+      key = await getKey(session, arn);
+    } catch (error) {
+      if (isCode(error, NOT_FOUND)) return;
+      throw error;
+    }
+    if (key.tags?.[CREATED_BY_TAG] !== undefined) await deleteKey(session, arn);
+  },
+};
+
+async function adoptOrCreate(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
+  const withValue = props.SecretArn !== undefined || props.ExposeStreamKeyValue === true;
+  const adopted = await channelStreamKey(session, channelArnOf(props), withValue);
+  if (!adopted) return createKey(session, props);
+  const arn = must(adopted.arn, 'stream key ARN');
+  if (props.Tags && Object.keys(props.Tags).length > 0) {
+    await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: props.Tags }), arn);
+  }
+  if (props.SecretArn) await writeKeySecret(session, props, props.SecretArn, adopted);
+  return keyResponse(props, adopted);
+}
+
+/** CreateStreamKey, tagged as created here. If its secret cannot be written, the key is deleted again. */
+async function createKey(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
+  const channelArn = channelArnOf(props);
+  const created = await session.ivs(new CreateStreamKeyCommand({ channelArn, tags: { ...props.Tags, ...CREATED_BY } }), channelArn);
+  const key = must(created.streamKey, 'stream key');
+  const arn = must(key.arn, 'stream key ARN');
+  const secretArn = props.SecretArn;
+  if (secretArn) {
+    await undoOnFailure(`stream key ${arn}`,
+      () => writeKeySecret(session, props, secretArn, key),
+      () => deleteKey(session.forCleanup(), arn));
+  }
+  return keyResponse(props, key);
+}
+
+async function writeKeySecret(session: Session, props: StreamKeyProps, secretArn: string, key: StreamKey): Promise<void> {
+  const channelArn = channelArnOf(props);
+  const channel = must((await session.ivs(new GetChannelCommand({ arn: channelArn }), channelArn)).channel, 'channel');
+  await writeStreamSecret(session, secretArn, channel, key);
+}
+
+function keyResponse(props: StreamKeyProps, key: StreamKey): HandlerResponse {
+  const A = STREAM_KEY_ATTRIBUTES;
+  const arn = must(key.arn, 'stream key ARN');
+  return respond(arn, { [A.Arn]: arn, [A.ChannelArn]: key.channelArn ?? channelArnOf(props) },
+    props.ExposeStreamKeyValue ? key.value ?? '' : undefined);
+}
+
+function channelArnOf(props: StreamKeyProps): string {
+  if (!props.ChannelArn) throw new Error('property ChannelArn is required');
+  return props.ChannelArn;
+}
+
+async function getKey(session: Session, arn: string): Promise<StreamKey> {
+  return must((await session.ivs(new GetStreamKeyCommand({ arn }), arn)).streamKey, 'stream key');
+}
+
+/** DeleteStreamKey; a key already gone counts as deleted. */
+function deleteKey(session: Session, arn: string): Promise<void> {
+  return ignoring([NOT_FOUND], session.ivs(new DeleteStreamKeyCommand({ arn }), arn));
+}

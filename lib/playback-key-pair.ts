@@ -1,0 +1,180 @@
+/// <reference types="node" />
+import { createPublicKey } from 'crypto';
+import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
+import { Construct } from 'constructs';
+import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
+import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
+import { checkRemovalPolicy, checkString, fail } from './validation';
+
+/**
+ * An IVS playback key pair, created here or imported.
+ */
+export interface IPlaybackKeyPair extends IResource {
+  /**
+   * Key pair ARN, e.g. arn:aws:ivs:us-west-2:693991300569:playback-key/f99cde61-c2b0-4df3-8941-ca7d38acca1a.
+   *
+   * @attribute
+   */
+  readonly playbackKeyPairArn: string;
+}
+
+/**
+ * Properties of a PlaybackKeyPair.
+ */
+export interface PlaybackKeyPairProps {
+  /**
+   * PEM public key (ECDSA P-384) of a key pair you generated; changing it replaces the key pair.
+   *
+   * @default - the provider generates an ECDSA P-384 pair, imports its public key and writes both
+   * halves to `secret`
+   */
+  readonly publicKeyMaterial?: string;
+
+  /**
+   * Key pair name (letters, digits, `-` and `_`); changing it replaces the key pair.
+   *
+   * @default - a name generated from the construct path
+   */
+  readonly playbackKeyPairName?: string;
+
+  /**
+   * Tags of the key pair (at most 50, with those of `Tags.of()`).
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the key pair (and its secret) when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A playback key pair (Custom::IvsPlaybackKeyPair): IVS validates the playback tokens of private
+ * (`authorized`) channels with its public key. IVS allows 3 per account and region.
+ */
+@propertyInjectable
+export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITaggableV2 {
+  /** Uniquely identifies this class (property injection). */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-ivs.PlaybackKeyPair';
+
+  /**
+   * Imports a playback key pair by ARN. Checks the ARN's shape; makes no API call.
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param playbackKeyPairArn ARN of the key pair
+   */
+  public static fromPlaybackKeyPairArn(scope: Construct, id: string, playbackKeyPairArn: string): IPlaybackKeyPair {
+    if (Token.isUnresolved(playbackKeyPairArn)) {
+      const parts = Arn.split(playbackKeyPairArn, ArnFormat.SLASH_RESOURCE_NAME);
+      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'playback-key') {
+        fail(scope, `playbackKeyPairArn must be an IVS playback key pair ARN, got resource type '${parts.resource}'`);
+      }
+    } else {
+      checkString(scope, 'playbackKeyPairArn', playbackKeyPairArn, 'PlaybackKeyPairArn');
+    }
+
+    class Import extends Resource implements IPlaybackKeyPair {
+      public readonly playbackKeyPairArn = playbackKeyPairArn;
+    }
+    return new Import(scope, id, { environmentFromArn: playbackKeyPairArn });
+  }
+
+  /**
+   * Key pair ARN (the custom resource's physical ID).
+   *
+   * @attribute
+   */
+  public readonly playbackKeyPairArn: string;
+
+  /**
+   * Key pair fingerprint, e.g. 98:0d:1a:a0:19:96:1e:ea:0a:0a:2c:9a:42:19:2b:e7.
+   *
+   * @attribute
+   */
+  public readonly playbackKeyPairFingerprint: string;
+
+  /**
+   * Secret holding the generated pair as JSON (`playbackKeyPairArn`, `publicKey`, `privateKey`, PEM);
+   * only when `publicKeyMaterial` is not given.
+   */
+  public readonly secret?: ISecret;
+
+  /** Tags of the key pair; `Tags.of(scope).add()` reaches them. */
+  public readonly cdkTagManager: TagManager;
+
+  private readonly resource: CustomResource;
+  private readonly ownedSecret?: OwnedSecret;
+
+  /**
+   * Imports a public key, or generates a pair, as an IVS playback key pair.
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param props key pair properties
+   */
+  constructor(scope: Construct, id: string, props: PlaybackKeyPairProps = {}) {
+    super(scope, id, {
+      physicalName: props.playbackKeyPairName ?? Lazy.string({
+        produce: () => Names.uniqueResourceName(this, { maxLength: 128, allowedSpecialCharacters: '-_' }),
+      }),
+    });
+
+    checkString(this, 'playbackKeyPairName', props.playbackKeyPairName, 'PlaybackKeyPairName');
+    checkPublicKey(this, props.publicKeyMaterial);
+    checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.cdkTagManager = createTagManager(this, 'playbackKeyPair', props.tags);
+
+    if (props.publicKeyMaterial === undefined) {
+      this.ownedSecret = createOwnedSecret(this, 'Secret', `Amazon IVS playback key pair ${this.node.path}`, removalPolicy);
+      this.secret = this.ownedSecret.secret;
+    }
+
+    this.resource = createIvsResource(this, 'Resource', {
+      kind: 'playbackKeyPair',
+      removalPolicy,
+      properties: {
+        Name: this.physicalName,
+        PublicKeyMaterial: props.publicKeyMaterial,
+        Tags: renderTags(this.cdkTagManager),
+        SecretArn: this.ownedSecret?.resource.ref,
+      },
+    });
+
+    this.playbackKeyPairArn = this.resource.ref;
+    this.playbackKeyPairFingerprint = this.resource.getAttString(PLAYBACK_KEY_PAIR_ATTRIBUTES.Fingerprint);
+  }
+
+  /**
+   * Applies a removal policy to the key pair and its secret.
+   *
+   * @param policy DESTROY or RETAIN
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
+    this.ownedSecret?.resource.applyRemovalPolicy(policy);
+  }
+}
+
+/** A given public key must parse as a PEM public key. */
+function checkPublicKey(scope: Construct, pem: string | undefined): void {
+  if (pem === undefined || Token.isUnresolved(pem)) {
+    return;
+  }
+  if (/PRIVATE KEY/.test(pem)) {
+    fail(scope, 'publicKeyMaterial holds a private key (it would be stored in the template); pass the public key only');
+  }
+  try {
+    createPublicKey({ key: pem, format: 'pem' });
+  } catch {
+    const head = pem.length > 40 ? `${pem.slice(0, 40)}...` : pem;
+    fail(scope, `publicKeyMaterial must be a PEM public key (-----BEGIN PUBLIC KEY-----), got '${head}'`);
+  }
+}

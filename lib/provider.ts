@@ -1,0 +1,201 @@
+/// <reference types="node" />
+// The one provider of a stack (a CustomResourceProvider singleton with aws-cdk-lib's response
+// wrapper), the custom resources that use it, and the secrets they write. Internal: not exported from
+// index.ts.
+
+import * as path from 'path';
+import {
+  Aws,
+  CfnTag,
+  CustomResource,
+  CustomResourceProvider,
+  CustomResourceProviderRuntime,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  TagManager,
+  TagType,
+} from 'aws-cdk-lib';
+import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, IConstruct } from 'constructs';
+import { FIELDS, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
+import { checkTags, tagErrors, TagRules } from './validation';
+
+/** Construct id of the provider, a child of the stack. */
+export const PROVIDER_ID = 'CdkIvsProvider';
+
+/** The bundled handler (made by scripts/bundle-handler.js), relative to this file in lib/. */
+export const HANDLER_CODE_DIRECTORY = path.join(__dirname, '..', 'assets', 'provider');
+
+/** Lambda timeout of the provider. */
+export const PROVIDER_TIMEOUT = Duration.minutes(5);
+
+/** How long CloudFormation waits for an answer before it fails the resource. */
+export const SERVICE_TIMEOUT = Duration.minutes(10);
+
+/**
+ * The IVS statements of the provider role: exactly the actions the handler calls, each on the IVS
+ * resource types (in the stack's account and region) IAM authorizes it against. CreateChannel and
+ * DeleteChannel are authorized against the channel and its stream key, ListStreamKeys against both
+ * too; CreateChannel and UpdateChannel may also be authorized against the resources a channel refers
+ * to. IAM's Playback-Key-Pair resource type has ARNs `...:playback-key/<id>`.
+ */
+export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly resourceTypes: readonly string[]; readonly actions: readonly string[] }> = [
+  {
+    sid: 'IvsChannels',
+    resourceTypes: ['channel'],
+    actions: [
+      'ivs:CreateChannel',
+      'ivs:GetChannel',
+      'ivs:UpdateChannel',
+      'ivs:DeleteChannel',
+      'ivs:StopStream',
+      'ivs:ListStreamKeys',
+      'ivs:TagResource',
+      'ivs:UntagResource',
+    ],
+  },
+  {
+    sid: 'IvsStreamKeys',
+    resourceTypes: ['stream-key'],
+    actions: [
+      'ivs:CreateChannel',
+      'ivs:DeleteChannel',
+      'ivs:ListStreamKeys',
+      'ivs:CreateStreamKey',
+      'ivs:GetStreamKey',
+      'ivs:DeleteStreamKey',
+      'ivs:TagResource',
+      'ivs:UntagResource',
+    ],
+  },
+  {
+    sid: 'IvsPlaybackKeyPairs',
+    resourceTypes: ['playback-key'],
+    actions: [
+      'ivs:ImportPlaybackKeyPair',
+      'ivs:GetPlaybackKeyPair',
+      'ivs:DeletePlaybackKeyPair',
+      'ivs:TagResource',
+      'ivs:UntagResource',
+    ],
+  },
+  {
+    sid: 'IvsChannelReferences',
+    resourceTypes: ['recording-configuration', 'playback-restriction-policy', 'ad-configuration'],
+    actions: ['ivs:CreateChannel', 'ivs:UpdateChannel'],
+  },
+];
+
+/** ARN of every IVS resource of one type in the stack's account and region. */
+function ivsArns(resourceType: string): string {
+  return `arn:${Aws.PARTITION}:ivs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceType}/*`;
+}
+
+/**
+ * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): IVS actions on
+ * IVS ARNs of the stack's account and region, and PutSecretValue only on secrets tagged with this
+ * stack's ID (the secrets these constructs create).
+ */
+export function providerPolicyStatements(): any[] {
+  const ivs = IVS_STATEMENTS.map((statement) => ({
+    Sid: statement.sid,
+    Effect: 'Allow',
+    Action: [...statement.actions],
+    Resource: statement.resourceTypes.map(ivsArns),
+  }));
+  return [
+    ...ivs,
+    {
+      Sid: 'WriteOwnSecrets',
+      Effect: 'Allow',
+      Action: 'secretsmanager:PutSecretValue',
+      Resource: `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:*`,
+      Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: Aws.STACK_ID } },
+    },
+  ];
+}
+
+/**
+ * The stack's provider. The props, policy statements included, apply only when the provider is first
+ * created; later calls return the same provider.
+ */
+export function getOrCreateProvider(scope: Construct): CustomResourceProvider {
+  return CustomResourceProvider.getOrCreateProvider(Stack.of(scope), PROVIDER_ID, {
+    codeDirectory: HANDLER_CODE_DIRECTORY,
+    runtime: CustomResourceProviderRuntime.NODEJS_24_X,
+    timeout: PROVIDER_TIMEOUT,
+    description: 'cdk-ivs: Amazon IVS channels, stream keys and playback key pairs',
+    policyStatements: providerPolicyStatements(),
+  });
+}
+
+/** The contract's property names of one resource kind, besides CodeHash (which is always set). */
+export type IvsResourceProperties<K extends ResourceKind> = {
+  readonly [F in Exclude<keyof (typeof FIELDS)[K], 'CodeHash'>]?: unknown;
+};
+
+/** Options of createIvsResource. */
+export interface IvsResourceOptions<K extends ResourceKind> {
+  readonly kind: K;
+  readonly properties: IvsResourceProperties<K>;
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A cdk-ivs custom resource served by the stack's provider: its resource type, the provider's code
+ * hash (a handler fix reaches existing resources), and a 10-minute service timeout.
+ */
+export function createIvsResource<K extends ResourceKind>(scope: Construct, id: string, options: IvsResourceOptions<K>): CustomResource {
+  const provider = getOrCreateProvider(scope);
+  return new CustomResource(scope, id, {
+    serviceToken: provider.serviceToken,
+    serviceTimeout: SERVICE_TIMEOUT,
+    resourceType: RESOURCE_TYPES[options.kind],
+    properties: { CodeHash: provider.codeHash, ...options.properties },
+    removalPolicy: options.removalPolicy,
+  });
+}
+
+/** A secret created without a value for the handler to write, and its ISecret view. */
+export interface OwnedSecret {
+  readonly resource: CfnSecret;
+  readonly secret: ISecret;
+}
+
+/** Priority of the owner tag: above Tags.of() (100), so no aspect can change or remove it. */
+const OWNER_TAG_PRIORITY = 1000;
+
+/**
+ * A secret with no value (no SecretString, no GenerateSecretString), tagged with the stack's ID so
+ * the provider may write it and no other secret.
+ */
+export function createOwnedSecret(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy): OwnedSecret {
+  const resource = new CfnSecret(scope, id, { description });
+  resource.tags.setTag(SECRET_OWNER_TAG, Aws.STACK_ID, OWNER_TAG_PRIORITY);
+  resource.applyRemovalPolicy(removalPolicy);
+  const secret = Secret.fromSecretAttributes(scope, `${id}Ref`, { secretCompleteArn: resource.ref });
+  return { resource, secret };
+}
+
+/**
+ * A TagManager (map form) for a custom resource, seeded with the `tags` prop; `Tags.of(scope)` adds
+ * to it. The rendered map is checked against the model after aspects have run.
+ */
+export function createTagManager(scope: IConstruct, kind: ResourceKind, tags: { [key: string]: string } | undefined, rules: TagRules = {}): TagManager {
+  checkTags(scope, 'tags', tags, rules);
+  const manager = new TagManager(TagType.MAP, RESOURCE_TYPES[kind], tags);
+  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), rules) });
+  return manager;
+}
+
+/** The Tags property: the TagManager's map, omitted when empty. */
+export function renderTags(manager: TagManager): unknown {
+  return Lazy.any({ produce: () => manager.renderTags() });
+}
+
+/** A tag map as CloudFormation's tag list (for the L1-backed constructs). */
+export function toCfnTags(tags: { [key: string]: string } | undefined): CfnTag[] | undefined {
+  return tags === undefined ? undefined : Object.entries(tags).map(([key, value]) => ({ key, value }));
+}

@@ -1,0 +1,206 @@
+import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, Lazy, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
+import { Construct } from 'constructs';
+import type { IChannel } from './channel';
+import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES } from './contract';
+import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
+import { checkRemovalPolicy, checkString, fail } from './validation';
+
+/**
+ * Tags IVS allows on a stream key, less the one the provider sets on keys it creates (which is
+ * reserved: it tells the provider which keys to delete).
+ */
+const STREAM_KEY_TAG_RULES = { maxCount: 49, reservedKeys: [CREATED_BY_TAG] };
+
+/**
+ * An IVS stream key, created here or imported.
+ */
+export interface IStreamKey extends IResource {
+  /**
+   * The stream key ARN, e.g. arn:aws:ivs:us-west-2:123456789012:stream-key/g1H2I3j4k5L6.
+   *
+   * @attribute
+   */
+  readonly streamKeyArn: string;
+}
+
+/**
+ * Properties of a StreamKey.
+ */
+export interface StreamKeyProps {
+  /**
+   * The channel the key streams to.
+   */
+  readonly channel: IChannel;
+
+  /**
+   * Any value; changing it replaces the key (DeleteStreamKey, then CreateStreamKey) and rewrites
+   * the secret, without replacing the channel.
+   *
+   * @default - the key is never rotated
+   */
+  readonly rotation?: string;
+
+  /**
+   * Tags of the stream key (at most 49 with those of `Tags.of()`: the provider adds one to keys it creates).
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Create the Secrets Manager secret that receives the stream key, RTMPS URL and SRT details.
+   * Reading `secret` creates it too.
+   *
+   * @default false
+   */
+  readonly storeStreamKeyInSecret?: boolean;
+
+  /**
+   * What happens to the key (and its secret) when it leaves the stack. A key adopted from its
+   * channel and never rotated stays with the channel either way.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The stream key of a channel (Custom::IvsStreamKey).
+ *
+ * IVS allows one stream key per channel and CreateChannel already makes one, so this adopts the
+ * channel's key; it creates a key only when the channel has none.
+ */
+@propertyInjectable
+export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
+  /** Uniquely identifies this class (property injection). */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-ivs.StreamKey';
+
+  /**
+   * Imports a stream key by ARN. Checks the ARN's shape; makes no API call.
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param streamKeyArn ARN of the stream key
+   */
+  public static fromStreamKeyArn(scope: Construct, id: string, streamKeyArn: string): IStreamKey {
+    if (Token.isUnresolved(streamKeyArn)) {
+      const parts = Arn.split(streamKeyArn, ArnFormat.SLASH_RESOURCE_NAME);
+      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'stream-key') {
+        fail(scope, `streamKeyArn must be an IVS stream key ARN, got resource type '${parts.resource}'`);
+      }
+    } else {
+      checkString(scope, 'streamKeyArn', streamKeyArn, 'StreamKeyArn');
+    }
+
+    class Import extends Resource implements IStreamKey {
+      public readonly streamKeyArn = streamKeyArn;
+    }
+    return new Import(scope, id, { environmentFromArn: streamKeyArn });
+  }
+
+  /**
+   * The stream key ARN (a new ARN after each rotation).
+   *
+   * @attribute
+   */
+  public readonly streamKeyArn: string;
+
+  /** Tags of the stream key; `Tags.of(scope).add()` reaches them. */
+  public readonly cdkTagManager: TagManager;
+
+  private readonly resource: CustomResource;
+  private removalPolicy: RemovalPolicy;
+  private ownedSecret?: OwnedSecret;
+  private streamKeyValueReferenced = false;
+
+  /**
+   * Creates (or adopts) the stream key of a channel.
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param props stream key properties
+   */
+  constructor(scope: Construct, id: string, props: StreamKeyProps) {
+    super(scope, id);
+
+    if (props.channel === undefined) {
+      fail(this, 'channel is required, got undefined');
+    }
+    checkString(this, 'channel', props.channel.channelArn, 'ChannelArn');
+    checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.cdkTagManager = createTagManager(this, 'streamKey', props.tags, STREAM_KEY_TAG_RULES);
+
+    this.resource = createIvsResource(this, 'Resource', {
+      kind: 'streamKey',
+      removalPolicy: this.removalPolicy,
+      properties: {
+        ChannelArn: props.channel.channelArn,
+        Rotation: props.rotation,
+        Tags: renderTags(this.cdkTagManager),
+        SecretArn: Lazy.string({ produce: () => this.ownedSecret?.resource.ref }),
+        ExposeStreamKeyValue: Lazy.any({ produce: () => (this.streamKeyValueReferenced ? true : undefined) }),
+      },
+    });
+
+    this.streamKeyArn = this.resource.ref;
+
+    if (props.storeStreamKeyInSecret) {
+      this.ensureSecret();
+    }
+  }
+
+  /**
+   * Secret holding the stream key as JSON (`channelArn`, `streamKeyArn`, `streamKey`, `rtmpsUrl`,
+   * `srtEndpoint`, `srtPassphrase`). Created on first use, written by the provider; the value never
+   * appears in the template.
+   */
+  public get secret(): ISecret {
+    return this.ensureSecret().secret;
+  }
+
+  /**
+   * The stream key value, as a token, e.g. sk_us-west-2_abcdABCDefgh_567890abcdef.
+   *
+   * Referencing it makes the provider return the value in the custom resource's response, with
+   * NoEcho. NoEcho only masks it in CloudFormation's own output: the value is still stored by
+   * CloudFormation and lands in plain text in whatever consumes the token (another resource's
+   * properties, an output). Prefer `secret` where you can.
+   *
+   * @attribute
+   */
+  public get streamKeyValue(): string {
+    this.streamKeyValueReferenced = true;
+    return this.resource.getAttString(STREAM_KEY_ATTRIBUTES.StreamKeyValue);
+  }
+
+  /**
+   * Grants read access to the stream key secret (creating the secret if needed).
+   *
+   * @param grantee the principal
+   */
+  public grantReadStreamKey(grantee: iam.IGrantable): iam.Grant {
+    return this.secret.grantRead(grantee);
+  }
+
+  /**
+   * Applies a removal policy to the stream key and its secret.
+   *
+   * @param policy DESTROY or RETAIN
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
+    this.ownedSecret?.resource.applyRemovalPolicy(policy);
+    this.removalPolicy = policy;
+  }
+
+  private ensureSecret(): OwnedSecret {
+    if (!this.ownedSecret) {
+      this.ownedSecret = createOwnedSecret(this, 'Secret', `Amazon IVS stream key ${this.node.path}`, this.removalPolicy);
+    }
+    return this.ownedSecret;
+  }
+}

@@ -1,0 +1,380 @@
+import {
+  CreateChannelCommand,
+  DeleteChannelCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  IvsClient,
+  ListStreamKeysCommand,
+  StopStreamCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateChannelCommand,
+  ChannelNotBroadcasting,
+} from '@aws-sdk/client-ivs';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { RESOURCE_TYPES } from '../../lib/contract';
+import { handler } from '../../lambda/index';
+import {
+  CHANNEL_ARN, INGEST_ENDPOINT, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound,
+} from './helpers';
+
+const ivs = mockClient(IvsClient);
+const secrets = mockClient(SecretsManagerClient);
+const TYPE = RESOURCE_TYPES.channel;
+
+beforeEach(() => {
+  ivs.reset();
+  secrets.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => {});
+  // Short jittered waits between 409 retries.
+  jest.spyOn(Math, 'random').mockReturnValue(0.01);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Create', () => {
+  beforeEach(() => {
+    ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+  });
+
+  test('creates the channel with properties parsed from CloudFormation strings', async () => {
+    // GIVEN properties as CloudFormation sends them
+    const event = makeEvent(TYPE, 'Create', {
+      Name: 'my-channel', Type: 'ADVANCED_HD', LatencyMode: 'NORMAL', Authorized: 'true', InsecureIngest: 'false',
+      Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY', PlaybackRestrictionPolicyArn: 'arn:aws:ivs:us-east-1:123456789012:playback-restriction-policy/p1',
+      ContainerFormat: 'FRAGMENTED_MP4', MultitrackInputConfiguration: { Enabled: 'true', Policy: 'ALLOW', MaximumResolution: 'HD' },
+      Tags: { team: 'video' },
+    });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN IVS gets typed values, and Data holds every attribute but no secret
+    expect(ivs).toHaveReceivedCommandWith(CreateChannelCommand, {
+      name: 'my-channel', type: 'ADVANCED_HD', latencyMode: 'NORMAL', authorized: true, insecureIngest: false,
+      preset: 'CONSTRAINED_BANDWIDTH_DELIVERY', playbackRestrictionPolicyArn: 'arn:aws:ivs:us-east-1:123456789012:playback-restriction-policy/p1',
+      containerFormat: 'FRAGMENTED_MP4', multitrackInputConfiguration: { enabled: true, policy: 'ALLOW', maximumResolution: 'HD' },
+      tags: { team: 'video' },
+    });
+    expect(response).toEqual({
+      PhysicalResourceId: CHANNEL_ARN,
+      Data: {
+        Arn: CHANNEL_ARN,
+        Name: 'my-channel',
+        IngestEndpoint: INGEST_ENDPOINT,
+        PlaybackUrl: ivsChannel().playbackUrl,
+        RtmpsIngestUrl: `rtmps://${INGEST_ENDPOINT}:443/app/`,
+        SrtEndpoint: SRT_ENDPOINT,
+        DefaultStreamKeyArn: STREAM_KEY_ARN,
+      },
+    });
+    expect(secrets).not.toHaveReceivedAnyCommand();
+  });
+
+  test('writes the default stream key and SRT details to the secret', async () => {
+    // GIVEN a channel with a secret
+    const event = makeEvent(TYPE, 'Create', { Name: 'my-channel', SecretArn: SECRET_ARN });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN the secret's JSON holds what a broadcaster needs
+    expect(secrets).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
+    const input = secrets.commandCalls(PutSecretValueCommand)[0].args[0].input;
+    expect(input.SecretId).toBe(SECRET_ARN);
+    expect(JSON.parse(input.SecretString!)).toEqual({
+      channelArn: CHANNEL_ARN,
+      streamKeyArn: STREAM_KEY_ARN,
+      streamKey: STREAM_KEY_VALUE,
+      rtmpsUrl: `rtmps://${INGEST_ENDPOINT}:443/app/`,
+      srtEndpoint: SRT_ENDPOINT,
+      srtPassphrase: SRT_PASSPHRASE,
+    });
+  });
+
+  test('exposes the stream key value only when asked, with NoEcho', async () => {
+    // GIVEN
+    const event = makeEvent(TYPE, 'Create', { ExposeStreamKeyValue: 'true' });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(response.NoEcho).toBe(true);
+    expect(response.Data?.StreamKeyValue).toBe(STREAM_KEY_VALUE);
+  });
+
+  test('deletes the channel it created when the secret cannot be written', async () => {
+    // GIVEN a secret write that is denied
+    secrets.on(PutSecretValueCommand).rejects(Object.assign(new Error('User is not authorized to perform PutSecretValue'), { name: 'AccessDeniedException' }));
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel', SecretArn: SECRET_ARN }, { LogicalResourceId: 'Live' }), makeContext()));
+
+    // THEN nothing is orphaned and the reason says what happened
+    expect(ivs).toHaveReceivedCommandWith(DeleteChannelCommand, { arn: CHANNEL_ARN });
+    expect(error.message).toBe(`Custom::IvsChannel Live (my-channel): PutSecretValue failed: AccessDeniedException: User is not authorized to perform PutSecretValue (deleted channel ${CHANNEL_ARN}, which this request had created)`);
+    expect(error.stack).toBe(error.message);
+  });
+
+  test('says so when the cleanup fails too', async () => {
+    // GIVEN a failed secret write and a failed DeleteChannel
+    secrets.on(PutSecretValueCommand).rejects(new Error('denied'));
+    ivs.on(DeleteChannelCommand).rejects(Object.assign(new Error('UnknownError'), { name: 'AccessDeniedException', exceptionMessage: 'no ivs:DeleteChannel' }));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { SecretArn: SECRET_ARN }), makeContext()));
+
+    // THEN
+    expect(error.message).toMatch(`could not delete channel ${CHANNEL_ARN}, which this request had created: DeleteChannel failed: AccessDeniedException: no ivs:DeleteChannel`);
+  });
+
+  test('answers with a deadline reason when IVS never answers', async () => {
+    // GIVEN a CreateChannel that hangs and a deadline 200 ms away
+    ivs.on(CreateChannelCommand).callsFake(() => new Promise(() => {}));
+    const started = Date.now();
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext(200)));
+
+    // THEN FAILED comes at the deadline, long before the Lambda would time out
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error.message).toMatch(/^Custom::IvsChannel Resource \(my-channel\): CreateChannel failed: no answer before the handler's deadline/);
+  });
+
+  test('shows IVS exceptionMessage, not the SDK message', async () => {
+    // GIVEN
+    ivs.on(CreateChannelCommand).rejects(Object.assign(new Error('UnknownError'), {
+      name: 'ServiceQuotaExceededException', exceptionMessage: 'Maximum number of channels reached',
+    }));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext()));
+
+    // THEN
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): CreateChannel failed: ServiceQuotaExceededException: Maximum number of channels reached');
+  });
+});
+
+describe('Update', () => {
+  const old = { Name: 'my-channel', LatencyMode: 'LOW', Authorized: 'false', RecordingConfigurationArn: 'arn:aws:ivs:us-east-1:123456789012:recording-configuration/r1', Tags: { team: 'video', stage: 'dev' } };
+
+  beforeEach(() => {
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ recordingConfigurationArn: old.RecordingConfigurationArn }) });
+    ivs.on(UpdateChannelCommand).resolves({ channel: ivsChannel({ authorized: true }) });
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
+    ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey() });
+  });
+
+  function update(props: { [name: string]: unknown }, oldProps: { [name: string]: unknown } = old) {
+    return makeEvent(TYPE, 'Update', props, { PhysicalResourceId: CHANNEL_ARN, OldResourceProperties: oldProps });
+  }
+
+  test('updates in place, resets removed settings and reconciles tags', async () => {
+    // GIVEN authorized turned on, recording removed, one tag changed and one removed
+    const event = update({ Name: 'my-channel', LatencyMode: 'LOW', Authorized: 'true', Tags: { team: 'live' } });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(UpdateChannelCommand, {
+      arn: CHANNEL_ARN, name: 'my-channel', latencyMode: 'LOW', authorized: true, recordingConfigurationArn: '',
+    });
+    expect(ivs).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: CHANNEL_ARN, tagKeys: ['stage'] });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { team: 'live' } });
+    expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+    expect(response.Data?.DefaultStreamKeyArn).toBe(STREAM_KEY_ARN);
+    expect(ivs).not.toHaveReceivedCommand(GetStreamKeyCommand);
+  });
+
+  test('makes no UpdateChannel call when only tags change', async () => {
+    // GIVEN
+    const event = update({ ...old, Tags: { team: 'video', stage: 'prod' } });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(UpdateChannelCommand);
+    expect(ivs).not.toHaveReceivedCommand(UntagResourceCommand);
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { stage: 'prod' } });
+  });
+
+  test('rollback: the update back to the old properties works like any update', async () => {
+    // GIVEN a failed update that had set authorized and team=live, and the channel as IVS has it now
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ authorized: true, tags: { team: 'live' } }) });
+    const failed = { Name: 'my-channel', LatencyMode: 'LOW', Authorized: 'true', Tags: { team: 'live' } };
+
+    // WHEN CloudFormation sends the old properties as the new ones
+    await handler(update(old, failed), makeContext());
+
+    // THEN the channel and its tags go back
+    expect(ivs).toHaveReceivedCommandWith(UpdateChannelCommand, {
+      arn: CHANNEL_ARN, authorized: false, recordingConfigurationArn: old.RecordingConfigurationArn,
+    });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { team: 'video', stage: 'dev' } });
+    expect(ivs).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('rollback of an update that never reached IVS makes no UpdateChannel call (works while live)', async () => {
+    // GIVEN the channel still as the old properties describe it
+    const failed = { ...old, Authorized: 'true' };
+
+    // WHEN
+    await handler(update(old, failed), makeContext());
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(UpdateChannelCommand);
+  });
+
+  test('retries a live channel (409) until the update goes through', async () => {
+    // GIVEN two 409s, then success
+    ivs.on(UpdateChannelCommand).rejectsOnce(conflict()).rejectsOnce(conflict()).resolves({ channel: ivsChannel() });
+
+    // WHEN
+    await handler(update({ ...old, Authorized: 'true' }), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandTimes(UpdateChannelCommand, 3);
+  });
+
+  test('fails with what to do when the channel stays live', async () => {
+    // GIVEN a channel live past the retry time (the deadline, 300 ms away)
+    ivs.on(UpdateChannelCommand).rejects(conflict('Unable to perform: UpdateChannel while stream is live'));
+
+    // WHEN
+    const error = await failureOf(handler(update({ ...old, Authorized: 'true' }), makeContext(300)));
+
+    // THEN
+    expect(error.message).toBe(`Custom::IvsChannel Resource (my-channel): UpdateChannel failed: ConflictException: Unable to perform: UpdateChannel while stream is live. The channel is live: stop the stream, then deploy again`);
+  });
+
+  test('writes a new secret with the re-read stream key, and exposes it with NoEcho', async () => {
+    // GIVEN a secret added on update
+    const event = update({ ...old, SecretArn: SECRET_ARN, ExposeStreamKeyValue: 'true' });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: STREAM_KEY_ARN });
+    const written = JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!);
+    expect(written).toMatchObject({ streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE, srtPassphrase: SRT_PASSPHRASE });
+    expect(response).toMatchObject({ NoEcho: true, Data: { StreamKeyValue: STREAM_KEY_VALUE } });
+  });
+
+  test('leaves an unchanged secret alone', async () => {
+    // GIVEN
+    const event = update({ ...old, SecretArn: SECRET_ARN, Authorized: 'true' }, { ...old, SecretArn: SECRET_ARN });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN
+    expect(secrets).not.toHaveReceivedCommand(PutSecretValueCommand);
+  });
+
+  test('answers with empty key attributes for a channel without a stream key', async () => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+
+    // WHEN
+    const response = await handler(update({ ...old, ExposeStreamKeyValue: 'true' }), makeContext());
+
+    // THEN
+    expect(response.Data).toMatchObject({ DefaultStreamKeyArn: '', StreamKeyValue: '' });
+  });
+});
+
+describe('Delete', () => {
+  function remove(props: { [name: string]: unknown } = {}) {
+    return makeEvent(TYPE, 'Delete', { Name: 'my-channel', ...props }, { PhysicalResourceId: CHANNEL_ARN });
+  }
+
+  test('deletes the channel', async () => {
+    // GIVEN
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeleteChannelCommand, { arn: CHANNEL_ARN });
+    expect(ivs).not.toHaveReceivedCommand(StopStreamCommand);
+    expect(response).toEqual({ PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('a channel already gone counts as deleted', async () => {
+    // GIVEN
+    ivs.on(DeleteChannelCommand).rejects(notFound());
+
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(response).toEqual({ PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('retries while live, then deletes', async () => {
+    // GIVEN
+    ivs.on(DeleteChannelCommand).rejectsOnce(conflict()).resolves({});
+
+    // WHEN
+    await handler(remove(), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandTimes(DeleteChannelCommand, 2);
+  });
+
+  test('tells the user to stop the stream or set stopStreamOnDelete when the channel stays live', async () => {
+    // GIVEN
+    ivs.on(DeleteChannelCommand).rejects(conflict());
+
+    // WHEN
+    const error = await failureOf(handler(remove(), makeContext(300)));
+
+    // THEN
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): DeleteChannel failed: ConflictException: Unable to perform: DeleteChannel while stream is live. The channel is live: stop the stream, or set stopStreamOnDelete: true, then deploy again');
+  });
+
+  test('with StopStreamOnDelete, stops the stream first', async () => {
+    // GIVEN a live channel that goes offline after StopStream
+    ivs.on(StopStreamCommand).resolves({});
+    ivs.on(DeleteChannelCommand).rejectsOnce(conflict()).resolves({});
+
+    // WHEN
+    await handler(remove({ StopStreamOnDelete: 'true' }), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(StopStreamCommand, { channelArn: CHANNEL_ARN });
+    expect(ivs).toHaveReceivedCommandTimes(DeleteChannelCommand, 2);
+  });
+
+  test('with StopStreamOnDelete, a channel not broadcasting is fine', async () => {
+    // GIVEN
+    ivs.on(StopStreamCommand).rejects(new ChannelNotBroadcasting({ $metadata: {}, message: 'UnknownError', exceptionMessage: 'Channel is not broadcasting' }));
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    await handler(remove({ StopStreamOnDelete: 'true' }), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandTimes(DeleteChannelCommand, 1);
+  });
+
+  test('with StopStreamOnDelete, a stream that does not stop in time is reported', async () => {
+    // GIVEN
+    ivs.on(StopStreamCommand).resolves({});
+    ivs.on(DeleteChannelCommand).rejects(conflict());
+
+    // WHEN
+    const error = await failureOf(handler(remove({ StopStreamOnDelete: 'true' }), makeContext(300)));
+
+    // THEN
+    expect(error.message).toMatch(/The channel is live: the stream did not stop in time; deploy again$/);
+  });
+});

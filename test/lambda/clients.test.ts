@@ -1,0 +1,102 @@
+// The real SDK clients (no aws-sdk-client-mock) against a local HTTP server: the endpoint variables,
+// the retry configuration and the deadline, as the bundled handler would meet them.
+
+import { once } from 'node:events';
+import { AddressInfo } from 'node:net';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { RESOURCE_TYPES } from '../../lib/contract';
+import { handler } from '../../lambda/index';
+import { MAX_ATTEMPTS } from '../../lambda/clients';
+import { KEY_PAIR_ARN, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
+
+type Route = (request: IncomingMessage, response: ServerResponse) => void;
+
+let server: Server;
+let route: Route;
+const requests: string[] = [];
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    requests.push(String(request.headers['x-amz-target'] ?? request.url));
+    request.resume();
+    request.on('end', () => route(request, response));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_IVS: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example-secret',
+  });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  server.closeAllConnections();
+  server.close();
+});
+
+beforeEach(() => {
+  requests.length = 0;
+  jest.spyOn(console, 'log').mockImplementation(() => {});
+  // Backoff delays are random fractions of the base: keep them short.
+  jest.spyOn(Math, 'random').mockReturnValue(0.001);
+});
+afterEach(() => jest.restoreAllMocks());
+
+function json(response: ServerResponse, status: number, body: object, headers: { [name: string]: string } = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const KEY_PAIR = { keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } };
+const importPair = (props: { [name: string]: unknown }) => makeEvent(RESOURCE_TYPES.playbackKeyPair, 'Create', { Name: 'viewers', ...props });
+
+test('ThrottlingException twice, then success: the SDK retries, reaching both endpoint variables', async () => {
+  // GIVEN IVS throttles the first two calls; Secrets Manager accepts the write
+  let imports = 0;
+  route = (request, response) => {
+    if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1' });
+    if (++imports <= 2) return json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+    return json(response, 200, KEY_PAIR);
+  };
+
+  // WHEN
+  const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
+
+  // THEN
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
+  expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
+});
+
+test(`throttling past ${MAX_ATTEMPTS} attempts fails with IVS's text`, async () => {
+  // GIVEN
+  route = (_, response) => json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+
+  // WHEN
+  const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext()));
+
+  // THEN
+  expect(requests).toHaveLength(MAX_ATTEMPTS);
+  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: ThrottlingException: Rate exceeded');
+});
+
+test('a call that never answers fails at the deadline, before the Lambda times out', async () => {
+  // GIVEN a server that never answers, and a deadline 300 ms away
+  route = () => {};
+  const started = Date.now();
+
+  // WHEN
+  const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext(300)));
+
+  // THEN
+  const elapsed = Date.now() - started;
+  expect(elapsed).toBeGreaterThanOrEqual(290);
+  expect(elapsed).toBeLessThan(2_000);
+  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: no answer before the handler\'s deadline (10 s before the Lambda times out); deploy again');
+  expect(error.stack).toBe(error.message);
+});

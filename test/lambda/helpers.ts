@@ -1,0 +1,90 @@
+// Shared fixtures for the handler tests: events as CloudFormation sends them (scalars as strings),
+// a Lambda context with a chosen remaining time, and IVS answers.
+
+import type { Channel, StreamKey } from '@aws-sdk/client-ivs';
+import { ConflictException, ResourceNotFoundException } from '@aws-sdk/client-ivs';
+import { DEADLINE_MARGIN_MS } from '../../lambda/clients';
+import type { CustomResourceEvent, LambdaContext, RequestType } from '../../lambda/types';
+
+export const REGION = 'us-east-1';
+export const CHANNEL_ARN = 'arn:aws:ivs:us-east-1:123456789012:channel/abcdABCDefgh';
+export const STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key/key1ABCDefgh';
+export const NEW_STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key/key2ABCDefgh';
+export const KEY_PAIR_ARN = 'arn:aws:ivs:us-east-1:123456789012:playback-key/pair1ABCDefgh';
+export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:cdk-ivs-Channel-AbCdEf';
+export const INGEST_ENDPOINT = 'a1b2c3d4e5f6.global-contribute.live-video.net';
+export const SRT_ENDPOINT = 'a1b2c3d4e5f6.srt.live-video.net';
+/** Secrets: the log tests assert that none of them appears in any log line. */
+export const STREAM_KEY_VALUE = 'sk_us-east-1_SeCrEtStReAmKeYvAlUe0001';
+export const NEW_STREAM_KEY_VALUE = 'sk_us-east-1_SeCrEtStReAmKeYvAlUe0002';
+export const SRT_PASSPHRASE = 'SrTpAsSpHrAsEsEcReT0001';
+
+/** A custom resource event; `props` as CloudFormation hands them over (strings), plus ServiceToken. */
+export function makeEvent(
+  resourceType: string,
+  requestType: RequestType,
+  props: { [name: string]: unknown } = {},
+  extra: { PhysicalResourceId?: string; OldResourceProperties?: { [name: string]: unknown }; LogicalResourceId?: string } = {},
+): CustomResourceEvent {
+  const serviceToken = 'arn:aws:lambda:us-east-1:123456789012:function:CdkIvsProvider';
+  return {
+    RequestType: requestType,
+    ResourceType: resourceType,
+    LogicalResourceId: extra.LogicalResourceId ?? 'Resource',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Stack/11111111-2222-3333-4444-555555555555',
+    RequestId: 'request-1',
+    ...(extra.PhysicalResourceId !== undefined && { PhysicalResourceId: extra.PhysicalResourceId }),
+    ResourceProperties: { ServiceToken: serviceToken, CodeHash: 'hash1', ...props },
+    ...(extra.OldResourceProperties && {
+      OldResourceProperties: { ServiceToken: serviceToken, CodeHash: 'hash1', ...extra.OldResourceProperties },
+    }),
+  };
+}
+
+/** A Lambda context whose deadline (remaining time minus the handler's margin) is `deadlineMs` away. */
+export function makeContext(deadlineMs = 120_000): LambdaContext {
+  const end = Date.now() + DEADLINE_MARGIN_MS + deadlineMs;
+  return { getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+export function ivsChannel(overrides: Partial<Channel> = {}): Channel {
+  return {
+    arn: CHANNEL_ARN,
+    name: 'my-channel',
+    latencyMode: 'LOW',
+    type: 'STANDARD',
+    authorized: false,
+    insecureIngest: false,
+    recordingConfigurationArn: '',
+    playbackRestrictionPolicyArn: '',
+    ingestEndpoint: INGEST_ENDPOINT,
+    playbackUrl: 'https://a1b2c3d4e5f6.us-east-1.playback.live-video.net/api/video/v1/us-east-1.123456789012.channel.abcdABCDefgh.m3u8',
+    srt: { endpoint: SRT_ENDPOINT, passphrase: SRT_PASSPHRASE },
+    containerFormat: 'TS',
+    tags: {},
+    ...overrides,
+  };
+}
+
+export function ivsStreamKey(overrides: Partial<StreamKey> = {}): StreamKey {
+  return { arn: STREAM_KEY_ARN, value: STREAM_KEY_VALUE, channelArn: CHANNEL_ARN, tags: {}, ...overrides };
+}
+
+/** IVS errors as the SDK builds them: text in exceptionMessage, a bare "UnknownError" message. */
+export function notFound(text = 'Resource not found'): ResourceNotFoundException {
+  return new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: 'UnknownError', exceptionMessage: text });
+}
+
+export function conflict(text = 'Unable to perform: DeleteChannel while stream is live'): ConflictException {
+  return new ConflictException({ $metadata: { httpStatusCode: 409 }, message: 'UnknownError', exceptionMessage: text });
+}
+
+/** The error a handler call rejected with (fails the test when it resolved). */
+export async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the handler to fail');
+}

@@ -1,0 +1,67 @@
+import { CreateChannelCommand, IvsClient } from '@aws-sdk/client-ivs';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { RESOURCE_TYPES } from '../../lib/contract';
+import { handler } from '../../lambda/index';
+import { CHANNEL_ARN, failureOf, ivsChannel, makeContext, makeEvent } from './helpers';
+
+const ivs = mockClient(IvsClient);
+
+beforeEach(() => {
+  ivs.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => {});
+});
+afterEach(() => jest.restoreAllMocks());
+
+test('dispatches on the resource type and request type', async () => {
+  // GIVEN
+  ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel() });
+
+  // WHEN
+  const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Create'), makeContext());
+
+  // THEN
+  expect(ivs).toHaveReceivedCommandTimes(CreateChannelCommand, 1);
+  expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+});
+
+test('an unknown resource type fails with a clean reason', async () => {
+  // WHEN
+  const error = await failureOf(handler(makeEvent('Custom::IvsStage', 'Create'), makeContext()));
+
+  // THEN
+  expect(error.message).toBe('Custom::IvsStage Resource: unknown resource type; this provider serves Custom::IvsChannel, Custom::IvsStreamKey, Custom::IvsPlaybackKeyPair');
+  expect(error.stack).toBe(error.message);
+  expect(ivs).not.toHaveReceivedAnyCommand();
+});
+
+test('an unknown request type fails', async () => {
+  // GIVEN
+  const event = { ...makeEvent(RESOURCE_TYPES.channel, 'Create'), RequestType: 'Replace' as 'Create' };
+
+  // WHEN
+  const error = await failureOf(handler(event, makeContext()));
+
+  // THEN
+  expect(error.message).toBe('Custom::IvsChannel Resource: unknown request type Replace');
+});
+
+test('a bad property value fails before any IVS call, naming the property', async () => {
+  // WHEN
+  const error = await failureOf(handler(makeEvent(RESOURCE_TYPES.channel, 'Create', { Name: 'live', Authorized: 'yes' }), makeContext()));
+
+  // THEN
+  expect(error.message).toBe('Custom::IvsChannel Resource (live): property Authorized must be "true" or "false", got "yes"');
+  expect(ivs).not.toHaveReceivedAnyCommand();
+});
+
+test('an answer without the expected resource fails clearly', async () => {
+  // GIVEN
+  ivs.on(CreateChannelCommand).resolves({});
+
+  // WHEN
+  const error = await failureOf(handler(makeEvent(RESOURCE_TYPES.channel, 'Create'), makeContext()));
+
+  // THEN
+  expect(error.message).toBe('Custom::IvsChannel Resource: the answer had no channel');
+});

@@ -1,0 +1,131 @@
+// Captures every log line of a full lifecycle of all three resource types, run through aws-cdk-lib's
+// response wrapper as in the Lambda, and asserts that no stream key value, SRT passphrase or private
+// key appears in any of them, while they do reach the secrets (so this test can fail).
+
+import * as path from 'node:path';
+import {
+  CreateChannelCommand,
+  CreateStreamKeyCommand,
+  DeleteChannelCommand,
+  DeletePlaybackKeyPairCommand,
+  DeleteStreamKeyCommand,
+  GetChannelCommand,
+  GetPlaybackKeyPairCommand,
+  GetStreamKeyCommand,
+  ImportPlaybackKeyPairCommand,
+  IvsClient,
+  ListStreamKeysCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateChannelCommand,
+} from '@aws-sdk/client-ivs';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { CREATED_BY_TAG, RESOURCE_TYPES } from '../../lib/contract';
+import type { CustomResourceEvent } from '../../lambda/types';
+import {
+  CHANNEL_ARN, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN,
+  STREAM_KEY_VALUE, conflict, ivsChannel, ivsStreamKey, makeContext, makeEvent,
+} from './helpers';
+
+// The wrapper CustomResourceProvider puts around the handler (not in aws-cdk-lib's exports map).
+const WRAPPER = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')),
+  'custom-resource-handlers', 'dist', 'core', 'nodejs-entrypoint-handler', 'index.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const wrapper = require(WRAPPER);
+
+const ivs = mockClient(IvsClient);
+const secrets = mockClient(SecretsManagerClient);
+const lines: string[] = [];
+const responses: Array<{ Status: string; Reason: string; NoEcho?: boolean; Data?: { [name: string]: string } }> = [];
+
+beforeAll(() => {
+  wrapper.external.userHandlerIndex = path.join(__dirname, '..', '..', 'lambda', 'index.ts');
+  wrapper.external.sendHttpRequest = async (_options: unknown, body: string) => {
+    responses.push(JSON.parse(body));
+  };
+});
+
+function captureLogs(): void {
+  const capture = (...args: unknown[]) => {
+    lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+  };
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) jest.spyOn(console, method).mockImplementation(capture);
+  for (const stream of [process.stdout, process.stderr]) {
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      capture(String(chunk));
+      return true;
+    });
+  }
+}
+
+function mockIvs(): void {
+  ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+  ivs.on(GetChannelCommand).resolves({ channel: ivsChannel() });
+  ivs.on(UpdateChannelCommand).rejectsOnce(conflict()).resolves({ channel: ivsChannel({ authorized: true }) });
+  ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
+  ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey() });
+  ivs.on(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN })
+    .resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE, tags: { [CREATED_BY_TAG]: 'StreamKey' } }) });
+  ivs.on(CreateStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) });
+  ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });
+  ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });
+  ivs.on(TagResourceCommand).resolves({});
+  ivs.on(UntagResourceCommand).resolves({});
+  ivs.on(DeleteStreamKeyCommand).resolves({});
+  ivs.on(DeletePlaybackKeyPairCommand).resolves({});
+  ivs.on(DeleteChannelCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({});
+}
+
+test('no secret reaches any log line across a full lifecycle', async () => {
+  // GIVEN IVS and Secrets Manager, and every log line captured
+  mockIvs();
+  jest.spyOn(Math, 'random').mockReturnValue(0.01);
+  const channel = { Name: 'live', Authorized: 'false', SecretArn: SECRET_ARN, ExposeStreamKeyValue: 'true', Tags: { team: 'video' } };
+  const key = { ChannelArn: CHANNEL_ARN, SecretArn: `${SECRET_ARN}-key`, Rotation: '1', ExposeStreamKeyValue: 'true' };
+  const pair = { Name: 'viewers', SecretArn: `${SECRET_ARN}-pair`, Tags: { team: 'video' } };
+  const { channel: CH, streamKey: SK, playbackKeyPair: PK } = RESOURCE_TYPES;
+  const events: CustomResourceEvent[] = [
+    makeEvent(CH, 'Create', channel),
+    makeEvent(CH, 'Update', { ...channel, Authorized: 'true', SecretArn: `${SECRET_ARN}-2` }, { PhysicalResourceId: CHANNEL_ARN, OldResourceProperties: channel }),
+    makeEvent(SK, 'Create', key),
+    makeEvent(SK, 'Update', { ...key, Rotation: '2' }, { PhysicalResourceId: STREAM_KEY_ARN, OldResourceProperties: key }),
+    makeEvent(PK, 'Create', pair),
+    makeEvent(PK, 'Update', { ...pair, Tags: { team: 'live' } }, { PhysicalResourceId: KEY_PAIR_ARN, OldResourceProperties: pair }),
+    makeEvent(PK, 'Create', { Name: 'no-secret' }),
+    makeEvent(SK, 'Delete', { ...key, Rotation: '2' }, { PhysicalResourceId: NEW_STREAM_KEY_ARN }),
+    makeEvent(PK, 'Delete', pair, { PhysicalResourceId: KEY_PAIR_ARN }),
+    makeEvent(CH, 'Delete', channel, { PhysicalResourceId: CHANNEL_ARN }),
+  ];
+  captureLogs();
+
+  // WHEN each event goes through the response wrapper
+  for (const event of events) {
+    await wrapper.handler({ ...event, ResponseURL: 'https://cloudformation-custom-resource-response.example/path?signature=abc' }, makeContext());
+  }
+  jest.restoreAllMocks();
+
+  // THEN every request was answered, the lifecycle reached IVS and the secrets got the values...
+  expect(responses.map((r) => r.Status)).toEqual([
+    'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILED', 'SUCCESS', 'SUCCESS', 'SUCCESS',
+  ]);
+  expect(responses[6].Reason).toMatch(/SecretArn is required/);
+  expect(ivs).toHaveReceivedCommandTimes(UpdateChannelCommand, 2);
+  expect(ivs).toHaveReceivedCommand(DeleteStreamKeyCommand);
+  const written = secrets.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input.SecretString!).join('\n');
+  const privateKey = JSON.parse(secrets.commandCalls(PutSecretValueCommand, { SecretId: pair.SecretArn })[0].args[0].input.SecretString!).privateKey;
+  const privateKeyBody = privateKey.split('\n').filter((line: string) => line.length > 20 && !line.startsWith('-----'));
+  const secretValues = [STREAM_KEY_VALUE, NEW_STREAM_KEY_VALUE, SRT_PASSPHRASE, ...privateKeyBody];
+  for (const value of secretValues) expect(written).toContain(value);
+  // ...the exposed stream key reached CloudFormation with NoEcho, in responses well under 4 KB...
+  expect(responses[0]).toMatchObject({ NoEcho: true, Data: { StreamKeyValue: STREAM_KEY_VALUE } });
+  for (const response of responses) expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThan(2048);
+  // ...and no log line holds any of them
+  expect(lines.length).toBeGreaterThan(events.length * 2);
+  expect(lines.some((line) => line.includes('ivs CreateChannel live'))).toBe(true);
+  for (const value of secretValues) {
+    expect(lines.filter((line) => line.includes(value))).toEqual([]);
+  }
+});

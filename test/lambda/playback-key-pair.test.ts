@@ -1,0 +1,160 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  DeletePlaybackKeyPairCommand,
+  GetPlaybackKeyPairCommand,
+  ImportPlaybackKeyPairCommand,
+  IvsClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-ivs';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { RESOURCE_TYPES } from '../../lib/contract';
+import { handler } from '../../lambda/index';
+import { KEY_PAIR_ARN, SECRET_ARN, failureOf, makeContext, makeEvent, notFound } from './helpers';
+
+const ivs = mockClient(IvsClient);
+const secrets = mockClient(SecretsManagerClient);
+const TYPE = RESOURCE_TYPES.playbackKeyPair;
+const NEW_KEY_PAIR_ARN = 'arn:aws:ivs:us-east-1:123456789012:playback-key/pair2ABCDefgh';
+const USER_PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const DATA = { Arn: KEY_PAIR_ARN, Name: 'viewers', Fingerprint: '12:34:56' };
+
+beforeEach(() => {
+  ivs.reset();
+  secrets.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => {});
+  ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Create', () => {
+  test('imports the user\'s public key', async () => {
+    // GIVEN
+    const event = makeEvent(TYPE, 'Create', { Name: 'viewers', PublicKeyMaterial: USER_PUBLIC_KEY, Tags: { team: 'video' } });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(ImportPlaybackKeyPairCommand, { publicKeyMaterial: USER_PUBLIC_KEY, name: 'viewers', tags: { team: 'video' } });
+    expect(secrets).not.toHaveReceivedAnyCommand();
+    expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN, Data: DATA });
+  });
+
+  test('generates a P-384 pair, imports its public half and writes both halves to the secret', async () => {
+    // GIVEN no public key
+    const event = makeEvent(TYPE, 'Create', { Name: 'viewers', SecretArn: SECRET_ARN });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN the secret holds a matching P-384 pair, whose public half IVS got
+    const imported = ivs.commandCalls(ImportPlaybackKeyPairCommand)[0].args[0].input.publicKeyMaterial!;
+    const secret = JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!);
+    expect(secret.playbackKeyPairArn).toBe(KEY_PAIR_ARN);
+    expect(secret.publicKey).toBe(imported);
+    expect(createPublicKey(imported).asymmetricKeyDetails).toEqual({ namedCurve: 'secp384r1' });
+    const signature = sign('sha384', Buffer.from('token'), createPrivateKey(secret.privateKey));
+    expect(verify('sha384', Buffer.from('token'), createPublicKey(imported), signature)).toBe(true);
+  });
+
+  test('a generated pair needs a secret', async () => {
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'viewers' }), makeContext()));
+
+    // THEN
+    expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): SecretArn is required when PublicKeyMaterial is absent: the generated private key is written there');
+    expect(ivs).not.toHaveReceivedAnyCommand();
+  });
+
+  test('deletes the imported pair when its private key cannot be stored', async () => {
+    // GIVEN
+    secrets.on(PutSecretValueCommand).rejects(new Error('denied'));
+    ivs.on(DeletePlaybackKeyPairCommand).resolves({});
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { SecretArn: SECRET_ARN }), makeContext()));
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeletePlaybackKeyPairCommand, { arn: KEY_PAIR_ARN });
+    expect(error.message).toBe(`Custom::IvsPlaybackKeyPair Resource: PutSecretValue failed: denied (deleted playback key pair ${KEY_PAIR_ARN}, which this request had created)`);
+  });
+});
+
+describe('Update', () => {
+  const old = { Name: 'viewers', PublicKeyMaterial: USER_PUBLIC_KEY, Tags: { team: 'video' } };
+
+  function update(props: { [name: string]: unknown }, oldProps: { [name: string]: unknown } = old) {
+    return makeEvent(TYPE, 'Update', props, { PhysicalResourceId: KEY_PAIR_ARN, OldResourceProperties: oldProps });
+  }
+
+  test('tags change in place', async () => {
+    // GIVEN
+    ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
+
+    // WHEN
+    const response = await handler(update({ ...old, Tags: { stage: 'prod' } }), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: KEY_PAIR_ARN, tagKeys: ['team'] });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: KEY_PAIR_ARN, tags: { stage: 'prod' } });
+    expect(ivs).not.toHaveReceivedCommand(ImportPlaybackKeyPairCommand);
+    expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN, Data: DATA });
+  });
+
+  test.each([
+    ['a new name', { ...old, Name: 'viewers-2' }],
+    ['a new key', { ...old, PublicKeyMaterial: generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }) }],
+  ])('%s replaces the pair', async (_, props) => {
+    // GIVEN
+    ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: NEW_KEY_PAIR_ARN, name: props.Name } });
+
+    // WHEN
+    const response = await handler(update(props), makeContext());
+
+    // THEN a new ARN: CloudFormation deletes the old pair afterwards
+    expect(ivs).toHaveReceivedCommandWith(ImportPlaybackKeyPairCommand, { publicKeyMaterial: props.PublicKeyMaterial, name: props.Name });
+    expect(response.PhysicalResourceId).toBe(NEW_KEY_PAIR_ARN);
+  });
+
+  test('a generated pair moving to a new secret is generated again', async () => {
+    // GIVEN
+    const event = update({ Name: 'viewers', SecretArn: `${SECRET_ARN}-2` }, { Name: 'viewers', SecretArn: SECRET_ARN });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandTimes(ImportPlaybackKeyPairCommand, 1);
+    expect(secrets).toHaveReceivedCommandWith(PutSecretValueCommand, { SecretId: `${SECRET_ARN}-2` });
+  });
+});
+
+describe('Delete', () => {
+  const remove = () => makeEvent(TYPE, 'Delete', { Name: 'viewers' }, { PhysicalResourceId: KEY_PAIR_ARN });
+
+  test('deletes the pair', async () => {
+    // GIVEN
+    ivs.on(DeletePlaybackKeyPairCommand).resolves({});
+
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeletePlaybackKeyPairCommand, { arn: KEY_PAIR_ARN });
+    expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN });
+  });
+
+  test('a pair already gone counts as deleted', async () => {
+    // GIVEN
+    ivs.on(DeletePlaybackKeyPairCommand).rejects(notFound());
+
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN });
+  });
+});

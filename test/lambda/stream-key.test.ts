@@ -1,0 +1,254 @@
+import {
+  CreateStreamKeyCommand,
+  DeleteStreamKeyCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  IvsClient,
+  ListStreamKeysCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-ivs';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { CREATED_BY_TAG, RESOURCE_TYPES } from '../../lib/contract';
+import { handler } from '../../lambda/index';
+import {
+  CHANNEL_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound,
+} from './helpers';
+
+const ivs = mockClient(IvsClient);
+const secrets = mockClient(SecretsManagerClient);
+const TYPE = RESOURCE_TYPES.streamKey;
+const CREATED = { [CREATED_BY_TAG]: 'StreamKey' };
+
+beforeEach(() => {
+  ivs.reset();
+  secrets.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => {});
+  ivs.on(GetChannelCommand).resolves({ channel: ivsChannel() });
+  ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
+  ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey() });
+  ivs.on(CreateStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE, tags: CREATED }) });
+});
+afterEach(() => jest.restoreAllMocks());
+
+function writtenSecrets(): Array<{ [field: string]: string }> {
+  return secrets.commandCalls(PutSecretValueCommand).map((call) => JSON.parse(call.args[0].input.SecretString!));
+}
+
+describe('Create', () => {
+  test('adopts the key the channel already has instead of failing on the quota', async () => {
+    // GIVEN a channel with its default key, and a secret
+    const event = makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN, SecretArn: SECRET_ARN, Tags: { team: 'video' } });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN the existing key is tagged, written and returned
+    expect(ivs).not.toHaveReceivedCommand(CreateStreamKeyCommand);
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: STREAM_KEY_ARN, tags: { team: 'video' } });
+    expect(writtenSecrets()).toEqual([expect.objectContaining({ channelArn: CHANNEL_ARN, streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE, srtPassphrase: SRT_PASSPHRASE })]);
+    expect(response).toEqual({ PhysicalResourceId: STREAM_KEY_ARN, Data: { Arn: STREAM_KEY_ARN, ChannelArn: CHANNEL_ARN } });
+  });
+
+  test('adopting without secret or exposure reads no key value', async () => {
+    // GIVEN
+    const event = makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(GetStreamKeyCommand);
+    expect(ivs).not.toHaveReceivedCommand(TagResourceCommand);
+  });
+
+  test('creates a key, tagged as created here, when the channel has none', async () => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+    const event = makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN, Tags: { team: 'video' }, ExposeStreamKeyValue: 'true' });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', ...CREATED } });
+    expect(response).toEqual({
+      PhysicalResourceId: NEW_STREAM_KEY_ARN,
+      Data: { Arn: NEW_STREAM_KEY_ARN, ChannelArn: CHANNEL_ARN, StreamKeyValue: NEW_STREAM_KEY_VALUE },
+      NoEcho: true,
+    });
+  });
+
+  test('deletes the key it created when the secret cannot be written', async () => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+    ivs.on(DeleteStreamKeyCommand).resolves({});
+    secrets.on(PutSecretValueCommand).rejects(Object.assign(new Error('Secrets Manager can\'t find the specified secret.'), { name: 'ResourceNotFoundException' }));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN, SecretArn: SECRET_ARN }), makeContext()));
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN });
+    expect(error.message).toBe(`Custom::IvsStreamKey Resource (${CHANNEL_ARN}): PutSecretValue failed: ResourceNotFoundException: Secrets Manager can't find the specified secret. (deleted stream key ${NEW_STREAM_KEY_ARN}, which this request had created)`);
+  });
+
+  test('leaves an adopted key alone when the secret cannot be written', async () => {
+    // GIVEN
+    secrets.on(PutSecretValueCommand).rejects(new Error('denied'));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN, SecretArn: SECRET_ARN }), makeContext()));
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
+    expect(error.message).toMatch(/PutSecretValue failed: denied$/);
+  });
+  test('needs a ChannelArn', async () => {
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', {}), makeContext()));
+
+    // THEN
+    expect(error.message).toBe('Custom::IvsStreamKey Resource: property ChannelArn is required');
+  });
+});
+
+describe('Update', () => {
+  const old = { ChannelArn: CHANNEL_ARN, SecretArn: SECRET_ARN, Rotation: '1', Tags: { team: 'video' } };
+
+  function update(props: { [name: string]: unknown }, oldProps: { [name: string]: unknown } = old) {
+    return makeEvent(TYPE, 'Update', props, { PhysicalResourceId: STREAM_KEY_ARN, OldResourceProperties: oldProps });
+  }
+
+  test('a new Rotation replaces the key and rewrites the secret', async () => {
+    // GIVEN
+    ivs.on(DeleteStreamKeyCommand).resolves({});
+
+    // WHEN
+    const response = await handler(update({ ...old, Rotation: '2' }), makeContext());
+
+    // THEN the old key goes first (one key per channel), the new one is written and returned
+    const operations = ivs.calls().map((call) => call.args[0].constructor.name);
+    expect(operations.indexOf('DeleteStreamKeyCommand')).toBeLessThan(operations.indexOf('CreateStreamKeyCommand'));
+    expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: STREAM_KEY_ARN });
+    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', ...CREATED } });
+    expect(writtenSecrets()).toEqual([expect.objectContaining({ streamKeyArn: NEW_STREAM_KEY_ARN, streamKey: NEW_STREAM_KEY_VALUE })]);
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+  });
+
+  test('rollback of a rotation whose old key is gone creates a key again', async () => {
+    // GIVEN the rotated-away key no longer exists
+    ivs.on(DeleteStreamKeyCommand).rejects(notFound());
+
+    // WHEN CloudFormation sends the old properties back
+    const response = await handler(update(old, { ...old, Rotation: '2' }), makeContext());
+
+    // THEN
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+    expect(writtenSecrets()).toHaveLength(1);
+  });
+
+  test('a failed rotation deletes the key it created', async () => {
+    // GIVEN
+    ivs.on(DeleteStreamKeyCommand).resolves({});
+    secrets.on(PutSecretValueCommand).rejects(new Error('denied'));
+
+    // WHEN
+    const error = await failureOf(handler(update({ ...old, Rotation: '2' }), makeContext()));
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN });
+    expect(error.message).toMatch(`(deleted stream key ${NEW_STREAM_KEY_ARN}, which this request had created)`);
+  });
+
+  test('tags change in place; an unchanged secret is not rewritten', async () => {
+    // GIVEN
+    const event = update({ ...old, Tags: { stage: 'prod' } });
+
+    // WHEN
+    const response = await handler(event, makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: STREAM_KEY_ARN, tagKeys: ['team'] });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: STREAM_KEY_ARN, tags: { stage: 'prod' } });
+    expect(secrets).not.toHaveReceivedCommand(PutSecretValueCommand);
+    expect(ivs).not.toHaveReceivedCommand(GetStreamKeyCommand);
+    expect(response).toEqual({ PhysicalResourceId: STREAM_KEY_ARN, Data: { Arn: STREAM_KEY_ARN, ChannelArn: CHANNEL_ARN } });
+  });
+
+  test('a new secret is written with the current key', async () => {
+    // GIVEN
+    const event = update({ ...old, SecretArn: `${SECRET_ARN}-2` });
+
+    // WHEN
+    await handler(event, makeContext());
+
+    // THEN
+    expect(secrets).toHaveReceivedCommandWith(PutSecretValueCommand, { SecretId: `${SECRET_ARN}-2` });
+    expect(writtenSecrets()[0]).toMatchObject({ streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE });
+  });
+
+  test('another channel gets its own key (replacement)', async () => {
+    // GIVEN
+    const otherChannel = 'arn:aws:ivs:us-east-1:123456789012:channel/otherChannel';
+    ivs.on(ListStreamKeysCommand, { channelArn: otherChannel }).resolves({ streamKeys: [] });
+
+    // WHEN
+    const response = await handler(update({ ...old, ChannelArn: otherChannel }), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: otherChannel });
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+  });
+});
+
+describe('Delete', () => {
+  const remove = () => makeEvent(TYPE, 'Delete', { ChannelArn: CHANNEL_ARN }, { PhysicalResourceId: STREAM_KEY_ARN });
+
+  test('deletes a key this handler created', async () => {
+    // GIVEN
+    ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ tags: CREATED }) });
+    ivs.on(DeleteStreamKeyCommand).resolves({});
+
+    // WHEN
+    await handler(remove(), makeContext());
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: STREAM_KEY_ARN });
+  });
+
+  test('leaves an adopted key with its channel', async () => {
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
+    expect(response).toEqual({ PhysicalResourceId: STREAM_KEY_ARN });
+  });
+
+  test('a key already gone counts as deleted', async () => {
+    // GIVEN
+    ivs.on(GetStreamKeyCommand).rejects(notFound());
+
+    // WHEN
+    const response = await handler(remove(), makeContext());
+
+    // THEN
+    expect(response).toEqual({ PhysicalResourceId: STREAM_KEY_ARN });
+    expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
+  });
+
+  test('other errors fail the delete with IVS text', async () => {
+    // GIVEN
+    ivs.on(GetStreamKeyCommand).rejects(Object.assign(new Error('UnknownError'), { name: 'AccessDeniedException', exceptionMessage: 'no ivs:GetStreamKey' }));
+
+    // WHEN
+    const error = await failureOf(handler(remove(), makeContext()));
+
+    // THEN
+    expect(error.message).toBe(`Custom::IvsStreamKey Resource (${STREAM_KEY_ARN}): GetStreamKey failed: AccessDeniedException: no ivs:GetStreamKey`);
+  });
+});

@@ -1,0 +1,116 @@
+import { generateKeyPairSync } from 'crypto';
+import { Fn, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { PLAYBACK_KEY_PAIR_FIELDS, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
+import { PlaybackKeyPair } from '../../lib';
+import { newStack, onlyResource, template } from './helpers';
+
+const PAIR_ARN = 'arn:aws:ivs:us-west-2:693991300569:playback-key/f99cde61-c2b0-4df3-8941-ca7d38acca1a';
+
+const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const PRIVATE_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+describe('PlaybackKeyPair', () => {
+  test('with publicKeyMaterial: imports it, no secret', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const pair = new PlaybackKeyPair(stack, 'PlaybackKeyPair', { publicKeyMaterial: PUBLIC_PEM, playbackKeyPairName: 'viewers' });
+    // THEN
+    const resource = onlyResource(stack, RESOURCE_TYPES.playbackKeyPair);
+    expect(resource.Properties).toEqual({
+      ServiceToken: expect.anything(),
+      ServiceTimeout: '600',
+      CodeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      Name: 'viewers',
+      PublicKeyMaterial: PUBLIC_PEM,
+    });
+    for (const name of Object.keys(resource.Properties)) {
+      if (!['ServiceToken', 'ServiceTimeout'].includes(name)) {
+        expect(Object.keys(PLAYBACK_KEY_PAIR_FIELDS)).toContain(name);
+      }
+    }
+    template(stack).resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(pair.secret).toBeUndefined();
+    expect(stack.resolve(pair.playbackKeyPairArn)).toEqual({ Ref: expect.stringMatching(/^PlaybackKeyPair/) });
+    expect(stack.resolve(pair.playbackKeyPairFingerprint)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PlaybackKeyPair/), 'Fingerprint'] });
+  });
+
+  test('without publicKeyMaterial: a generated name and a secret for the private key', () => {
+    const stack = newStack();
+    const pair = new PlaybackKeyPair(stack, 'Pair');
+    const t = template(stack);
+    t.hasResourceProperties(RESOURCE_TYPES.playbackKeyPair, {
+      Name: Match.stringLikeRegexp('^TestStackPair'),
+      PublicKeyMaterial: Match.absent(),
+      SecretArn: { Ref: Match.stringLikeRegexp('^PairSecret') },
+    });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: Match.absent(),
+      GenerateSecretString: Match.absent(),
+      Tags: [{ Key: SECRET_OWNER_TAG, Value: { Ref: 'AWS::StackId' } }],
+    });
+    expect(pair.secret).toBeDefined();
+    expect(JSON.stringify(t.toJSON())).not.toContain('PRIVATE KEY');
+  });
+
+  test('tags, Tags.of() and the removal policy reach the key pair and its secret', () => {
+    const stack = newStack();
+    new PlaybackKeyPair(stack, 'Pair', { tags: { a: '1' }, removalPolicy: RemovalPolicy.RETAIN });
+    Tags.of(stack).add('b', '2');
+    const t = template(stack);
+    t.hasResource(RESOURCE_TYPES.playbackKeyPair, { Properties: { Tags: { a: '1', b: '2' } }, DeletionPolicy: 'Retain' });
+    t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  test('applyRemovalPolicy reaches the key pair and its secret', () => {
+    const stack = newStack();
+    const pair = new PlaybackKeyPair(stack, 'Pair');
+    pair.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const t = template(stack);
+    t.hasResource(RESOURCE_TYPES.playbackKeyPair, { DeletionPolicy: 'Retain' });
+    t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  test('rejects a private key, a non-PEM key and a bad name', () => {
+    const stack = newStack();
+    expect(() => new PlaybackKeyPair(stack, 'Private', { publicKeyMaterial: PRIVATE_PEM }))
+      .toThrow(/publicKeyMaterial holds a private key/);
+    expect(() => new PlaybackKeyPair(stack, 'Junk', { publicKeyMaterial: 'not a key' }))
+      .toThrow(/publicKeyMaterial must be a PEM public key \(-----BEGIN PUBLIC KEY-----\), got 'not a key'/);
+    expect(() => new PlaybackKeyPair(stack, 'Name', { publicKeyMaterial: PUBLIC_PEM, playbackKeyPairName: 'my pair' }))
+      .toThrow(/playbackKeyPairName must be only letters, digits, hyphens and underscores, got 'my pair'/);
+  });
+
+  test('a token public key is not checked at synth', () => {
+    const stack = newStack();
+    new PlaybackKeyPair(stack, 'Pair', { publicKeyMaterial: Fn.importValue('Pem') });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.playbackKeyPair, { PublicKeyMaterial: { 'Fn::ImportValue': 'Pem' } });
+  });
+
+  describe('fromPlaybackKeyPairArn', () => {
+    test('imports a key pair', () => {
+      const stack = newStack();
+      const pair = PlaybackKeyPair.fromPlaybackKeyPairArn(stack, 'Pair', PAIR_ARN);
+      expect(pair.playbackKeyPairArn).toBe(PAIR_ARN);
+      expect(pair.env.account).toBe('693991300569');
+    });
+
+    test.each([
+      ['arn:aws:ivs:us-west-2:693991300569:playback-key-pair/abc'],
+      ['arn:aws:ivs:us-west-2:693991300569:channel/abc'],
+      ['abc'],
+    ])('rejects %s', (arn) => {
+      const stack = newStack();
+      expect(() => PlaybackKeyPair.fromPlaybackKeyPairArn(stack, 'Pair', arn)).toThrow(/playbackKeyPairArn must be an IVS playback key pair ARN/);
+    });
+
+    test('checks the resource type of a partly tokenized ARN', () => {
+      const stack = newStack();
+      expect(() => PlaybackKeyPair.fromPlaybackKeyPairArn(stack, 'Pair', `arn:aws:ivs:${stack.region}:1:channel/abc`))
+        .toThrow(/got resource type 'channel'/);
+      expect(() => PlaybackKeyPair.fromPlaybackKeyPairArn(stack, 'Ok', `arn:aws:ivs:${stack.region}:1:playback-key/abc`)).not.toThrow();
+    });
+  });
+});

@@ -1,0 +1,226 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Match } from 'aws-cdk-lib/assertions';
+import { RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
+import { Channel, PlaybackKeyPair, StreamKey } from '../../lib';
+import {
+  HANDLER_CODE_DIRECTORY,
+  IVS_STATEMENTS,
+  PROVIDER_ID,
+  createIvsResource,
+  getOrCreateProvider,
+  providerPolicyStatements,
+  toCfnTags,
+} from '../../lib/provider';
+import { newStack, resourcesOf, template } from './helpers';
+
+/** Every IAM statement in the template (role inline policies and policy resources). */
+function allStatements(stack: Stack): any[] {
+  const statements: any[] = [];
+  for (const role of Object.values(resourcesOf(stack, 'AWS::IAM::Role'))) {
+    for (const policy of role.Properties.Policies ?? []) {
+      statements.push(...policy.PolicyDocument.Statement);
+    }
+  }
+  for (const policy of Object.values(resourcesOf(stack, 'AWS::IAM::Policy'))) {
+    statements.push(...policy.Properties.PolicyDocument.Statement);
+  }
+  return statements;
+}
+
+/** The inline statements of the provider's role. */
+function providerStatements(stack: Stack): any[] {
+  const roles = resourcesOf(stack, 'AWS::IAM::Role');
+  const ids = Object.keys(roles).filter((id) => id.startsWith(PROVIDER_ID));
+  expect(ids).toHaveLength(1);
+  return roles[ids[0]].Properties.Policies[0].PolicyDocument.Statement;
+}
+
+/** A stack using every custom resource type, with a secret and a grant. */
+function fullStack(): Stack {
+  const stack = newStack();
+  const channel = new Channel(stack, 'Channel', { storeStreamKeyInSecret: true });
+  channel.addStreamKey('Key');
+  new PlaybackKeyPair(stack, 'Pair');
+  return stack;
+}
+
+describe('provider', () => {
+  test('one Lambda function serves 50 channels', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    for (let i = 0; i < 50; i++) {
+      new Channel(stack, `Channel${i}`);
+    }
+    // THEN
+    const t = template(stack);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs(RESOURCE_TYPES.channel, 50);
+  });
+
+  test('the function runs on Node.js 24 with a 5-minute timeout, behind the CDK response wrapper', () => {
+    const stack = fullStack();
+    template(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Timeout: 300,
+      Handler: '__entrypoint__.handler',
+    });
+  });
+
+  test('the code comes from assets/provider beside lib/', () => {
+    expect(HANDLER_CODE_DIRECTORY).toBe(path.join(__dirname, '..', '..', 'assets', 'provider'));
+  });
+
+  test('every custom resource carries CodeHash and a 10-minute ServiceTimeout', () => {
+    const stack = fullStack();
+    const t = template(stack);
+    for (const type of Object.values(RESOURCE_TYPES)) {
+      t.hasResourceProperties(type, {
+        ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${PROVIDER_ID}`), 'Arn'] },
+        CodeHash: Match.stringLikeRegexp('^[0-9a-f]{64}$'),
+        ServiceTimeout: '600',
+      });
+    }
+  });
+
+  test('no IAM statement has a * action or an IVS resource outside the account and region', () => {
+    const stack = fullStack();
+    const channel = stack.node.findChild('Channel') as Channel;
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    channel.grantReadStreamKey(role);
+    channel.grantPutMetadata(role);
+
+    const statements = allStatements(stack);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const actions = [statement.Action].flat();
+      for (const action of actions) {
+        expect(action).not.toContain('*');
+      }
+    }
+    for (const statement of providerStatements(stack)) {
+      for (const resource of [statement.Resource].flat()) {
+        expect(resource).not.toEqual('*');
+        const joined = JSON.stringify(resource);
+        expect(joined).toContain('{"Ref":"AWS::Region"}');
+        expect(joined).toContain('{"Ref":"AWS::AccountId"}');
+      }
+    }
+  });
+
+  test('the provider role has exactly the IVS statements and the tag-conditioned secret write', () => {
+    const stack = fullStack();
+    const statements = providerStatements(stack);
+    expect(statements).toHaveLength(IVS_STATEMENTS.length + 1);
+    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'WriteOwnSecrets']);
+    expect(statements[0].Action).toEqual([
+      'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
+      'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:TagResource', 'ivs:UntagResource',
+    ]);
+    expect(statements[1].Action).toEqual([
+      'ivs:CreateChannel', 'ivs:DeleteChannel', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:GetStreamKey',
+      'ivs:DeleteStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
+    ]);
+    expect(statements[2].Action).toEqual([
+      'ivs:ImportPlaybackKeyPair', 'ivs:GetPlaybackKeyPair', 'ivs:DeletePlaybackKeyPair',
+      'ivs:TagResource', 'ivs:UntagResource',
+    ]);
+    expect(statements[3].Action).toEqual(['ivs:CreateChannel', 'ivs:UpdateChannel']);
+
+    const resourceTail = (resource: any) => resource['Fn::Join'][1].slice(-1)[0];
+    expect(statements[0].Resource.map(resourceTail)).toEqual([':channel/*']);
+    expect(statements[1].Resource.map(resourceTail)).toEqual([':stream-key/*']);
+    expect(statements[2].Resource.map(resourceTail)).toEqual([':playback-key/*']);
+    expect(statements[3].Resource.map(resourceTail)).toEqual([
+      ':recording-configuration/*', ':playback-restriction-policy/*', ':ad-configuration/*',
+    ]);
+
+    expect(statements[4]).toEqual({
+      Sid: 'WriteOwnSecrets',
+      Effect: 'Allow',
+      Action: 'secretsmanager:PutSecretValue',
+      Resource: {
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':',
+          { Ref: 'AWS::AccountId' }, ':secret:*',
+        ]],
+      },
+      Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: { Ref: 'AWS::StackId' } } },
+    });
+  });
+
+  test('statements are added once, however many resources use the provider', () => {
+    const stack = newStack();
+    for (let i = 0; i < 5; i++) {
+      const channel = new Channel(stack, `Channel${i}`, { storeStreamKeyInSecret: true });
+      channel.addStreamKey('Key');
+      new PlaybackKeyPair(stack, `Pair${i}`);
+    }
+    expect(providerStatements(stack)).toHaveLength(IVS_STATEMENTS.length + 1);
+  });
+
+  test('getOrCreateProvider returns the stack singleton; each stack has its own', () => {
+    const stack = newStack();
+    const other = new Stack(stack.node.root, 'Other');
+    const first = getOrCreateProvider(stack);
+    expect(getOrCreateProvider(new Channel(stack, 'C'))).toBe(first);
+    const second = getOrCreateProvider(other);
+    expect(second).not.toBe(first);
+    expect(first.node.scope).toBe(stack);
+    expect(first.node.id).toMatch(new RegExp(`^${PROVIDER_ID}`));
+  });
+
+  test('createIvsResource sets the resource type, the code hash and the removal policy', () => {
+    const stack = newStack();
+    const resource = createIvsResource(stack, 'Key', {
+      kind: 'streamKey',
+      properties: { ChannelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/abc' },
+    });
+    expect(stack.resolve(resource.ref)).toEqual({ Ref: 'Key' });
+    template(stack).hasResource(RESOURCE_TYPES.streamKey, {
+      Properties: { ChannelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/abc', CodeHash: Match.anyValue() },
+    });
+  });
+
+  test('providerPolicyStatements has no * action', () => {
+    for (const statement of providerPolicyStatements()) {
+      for (const action of [statement.Action].flat()) {
+        expect(action).toMatch(/^(ivs|secretsmanager):[A-Za-z]+$/);
+      }
+    }
+  });
+
+  test('toCfnTags turns a map into a tag list', () => {
+    expect(toCfnTags(undefined)).toBeUndefined();
+    expect(toCfnTags({ a: '1', b: '2' })).toEqual([{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+  });
+
+  test('StreamKey and PlaybackKeyPair reuse the provider a Channel created', () => {
+    const stack = newStack();
+    const channel = new Channel(stack, 'Channel');
+    new StreamKey(stack, 'Key', { channel });
+    new PlaybackKeyPair(stack, 'Pair');
+    template(stack).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('the IVS actions are exactly the IVS commands the handler sends', () => {
+    // Scans lambda/ for the commands it imports from the SDK clients.
+    const dir = path.join(__dirname, '..', '..', 'lambda');
+    const sent = new Set<string>();
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      for (const block of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(ivs|secrets-manager)'/g)) {
+        const service = block[2] === 'ivs' ? 'ivs' : 'secretsmanager';
+        for (const name of block[1].matchAll(/\b([A-Za-z]+)Command\b/g)) {
+          sent.add(`${service}:${name[1]}`);
+        }
+      }
+    }
+    const allowed = new Set(providerPolicyStatements().flatMap((statement) => [statement.Action].flat()));
+    expect([...sent].sort()).toEqual([...allowed].sort());
+  });
+});

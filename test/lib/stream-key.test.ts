@@ -1,0 +1,175 @@
+import { App, CfnOutput, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CREATED_BY_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG, STREAM_KEY_FIELDS } from '../../lib/contract';
+import { Channel, IChannel, StreamKey } from '../../lib';
+import { newStack, onlyResource, template } from './helpers';
+
+const CHANNEL_ARN = 'arn:aws:ivs:us-west-2:123456789012:channel/abcdABCDefgh';
+const KEY_ARN = 'arn:aws:ivs:us-west-2:123456789012:stream-key/g1H2I3j4k5L6';
+
+function tags(count: number): { [key: string]: string } {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
+}
+
+describe('StreamKey', () => {
+  test('refers to its channel; no secret, no exposure, destroyed with the stack', () => {
+    // GIVEN
+    const stack = newStack();
+    const channel = new Channel(stack, 'Channel');
+    // WHEN
+    const key = new StreamKey(stack, 'Key', { channel });
+    // THEN
+    const t = template(stack);
+    t.hasResource(RESOURCE_TYPES.streamKey, {
+      Properties: {
+        ChannelArn: stack.resolve(channel.channelArn),
+        Rotation: Match.absent(),
+        Tags: Match.absent(),
+        SecretArn: Match.absent(),
+        ExposeStreamKeyValue: Match.absent(),
+      },
+      DeletionPolicy: 'Delete',
+    });
+    t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(stack.resolve(key.streamKeyArn)).toEqual({ Ref: expect.stringMatching(/^Key/) });
+  });
+
+  test('every prop reaches the template under the contract names', () => {
+    const stack = newStack();
+    const channel = Channel.fromChannelArn(stack, 'Channel', CHANNEL_ARN);
+    new StreamKey(stack, 'Key', {
+      channel,
+      rotation: '2024-06',
+      tags: { team: 'video' },
+      storeStreamKeyInSecret: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const resource = onlyResource(stack, RESOURCE_TYPES.streamKey);
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.Properties).toEqual({
+      ServiceToken: expect.anything(),
+      ServiceTimeout: '600',
+      CodeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      ChannelArn: CHANNEL_ARN,
+      Rotation: '2024-06',
+      Tags: { team: 'video' },
+      SecretArn: { Ref: expect.stringMatching(/^KeySecret/) },
+    });
+    for (const name of Object.keys(resource.Properties)) {
+      if (!['ServiceToken', 'ServiceTimeout'].includes(name)) {
+        expect(Object.keys(STREAM_KEY_FIELDS)).toContain(name);
+      }
+    }
+    template(stack).hasResource('AWS::SecretsManager::Secret', {
+      Properties: { Tags: [{ Key: SECRET_OWNER_TAG, Value: { Ref: 'AWS::StackId' } }], SecretString: Match.absent() },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('addStreamKey creates a StreamKey under the channel', () => {
+    const stack = newStack();
+    const channel = new Channel(stack, 'Channel');
+    const key = channel.addStreamKey('StreamKey');
+    expect(key.node.scope).toBe(channel);
+    template(stack).resourceCountIs(RESOURCE_TYPES.streamKey, 1);
+  });
+
+  test('secret is created on first use; grantReadStreamKey grants read on it', () => {
+    const stack = newStack();
+    const key = new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN) });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    key.grantReadStreamKey(reader);
+    const t = template(stack);
+    t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    t.hasResourceProperties(RESOURCE_TYPES.streamKey, { SecretArn: { Ref: Match.stringLikeRegexp('^KeySecret') } });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] }] },
+    });
+  });
+
+  test('streamKeyValue sets ExposeStreamKeyValue and reads the StreamKeyValue attribute', () => {
+    const stack = newStack();
+    const key = new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN) });
+    new CfnOutput(stack, 'Value', { value: key.streamKeyValue });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { ExposeStreamKeyValue: true });
+    expect(stack.resolve(key.streamKeyValue)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'StreamKeyValue'] });
+  });
+
+  test('Tags.of() reaches the key', () => {
+    const stack = newStack();
+    new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN), tags: { a: '1' } });
+    Tags.of(stack).add('b', '2');
+    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { Tags: { a: '1', b: '2' } });
+  });
+
+  test('at most 49 tags: the provider adds one to keys it creates', () => {
+    const stack = newStack();
+    const channel = Channel.fromChannelArn(stack, 'C', CHANNEL_ARN);
+    expect(() => new StreamKey(stack, 'Ok', { channel, tags: tags(49) })).not.toThrow();
+    expect(() => new StreamKey(stack, 'TooMany', { channel, tags: tags(50) }))
+      .toThrow(/tags holds 50 tags; IVS allows at most 49 on this resource/);
+  });
+
+  test('the created-by tag is reserved, in props and through Tags.of()', () => {
+    const stack = newStack();
+    const channel = Channel.fromChannelArn(stack, 'C', CHANNEL_ARN);
+    expect(() => new StreamKey(stack, 'Key', { channel, tags: { [CREATED_BY_TAG]: 'me' } }))
+      .toThrow(/tags: tag key 'cdk-ivs:created-by' is reserved for cdk-ivs on this resource/);
+    new StreamKey(stack, 'Ok', { channel });
+    Tags.of(stack).add(CREATED_BY_TAG, 'me');
+    expect(() => template(stack)).toThrow(/tags \(after Tags.of\): tag key 'cdk-ivs:created-by' is reserved/);
+  });
+
+  test('applyRemovalPolicy reaches the key and its secret', () => {
+    const stack = newStack();
+    const key = new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN), storeStreamKeyInSecret: true });
+    key.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const t = template(stack);
+    t.hasResource(RESOURCE_TYPES.streamKey, { DeletionPolicy: 'Retain' });
+    t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  test('rejects a missing channel and a bad channel ARN', () => {
+    const stack = newStack();
+    expect(() => new StreamKey(stack, 'NoChannel', {} as any)).toThrow(/channel is required, got undefined/);
+    const fake: IChannel = { channelArn: 'arn:aws:ivs:us-west-2:123456789012:stream-key/abc' } as any;
+    expect(() => new StreamKey(stack, 'BadChannel', { channel: fake })).toThrow(/channel must be an IVS channel ARN .* got 'arn:aws:ivs:us-west-2:123456789012:stream-key\/abc'/);
+  });
+
+  test('rejects RemovalPolicy.SNAPSHOT', () => {
+    const stack = newStack();
+    expect(() => new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN), removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got 'snapshot'/);
+  });
+
+  describe('fromStreamKeyArn', () => {
+    test('imports a key', () => {
+      const stack = new Stack(new App(), 'S');
+      const key = StreamKey.fromStreamKeyArn(stack, 'Key', KEY_ARN);
+      expect(key.streamKeyArn).toBe(KEY_ARN);
+      expect(key.env.region).toBe('us-west-2');
+    });
+
+    test('accepts a token', () => {
+      const stack = newStack();
+      const key = StreamKey.fromStreamKeyArn(stack, 'Key', Fn.importValue('Key'));
+      expect(stack.resolve(key.streamKeyArn)).toEqual({ 'Fn::ImportValue': 'Key' });
+    });
+
+    test.each([
+      [CHANNEL_ARN],
+      ['stream-key/abc'],
+      ['arn:aws:ivs:us-west-2:123456789012:stream-key/a.b'],
+    ])('rejects %s', (arn) => {
+      const stack = newStack();
+      expect(() => StreamKey.fromStreamKeyArn(stack, 'Key', arn)).toThrow(/streamKeyArn must be an IVS stream key ARN/);
+    });
+
+    test('rejects a partly tokenized ARN of another resource type', () => {
+      const stack = newStack();
+      expect(() => StreamKey.fromStreamKeyArn(stack, 'Key', `arn:aws:ivs:${stack.region}:123456789012:channel/abc`))
+        .toThrow(/streamKeyArn must be an IVS stream key ARN, got resource type 'channel'/);
+    });
+  });
+});
