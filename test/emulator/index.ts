@@ -1,0 +1,24 @@
+// A wire-level emulator of the AWS APIs cdk-ivs uses (IVS, Secrets Manager, STS), for tests and
+// the demo. Start it in-process and point real SDK clients at `emulator.url`:
+//
+//   const emulator = await startEmulator({ throttle: { timeScale: 10 } });
+//   const ivs = new IvsClient(emulator.clientConfig());
+//   ...
+//   await emulator.close();
+//
+// Not part of the published library.
+export { startEmulator, IvsEmulator } from './server';
+export type { EmulatorOptions, LogEntry, Authorizer, AuthorizationRequest, ServiceName } from './server';
+export {
+  TEST_ACCOUNT_ID, SECOND_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS, TEST_USER_ARN, SECOND_ACCOUNT_ROLE_ARN,
+} from './credentials';
+export type { Credentials, Principal } from './credentials';
+export { Faults } from './faults';
+export type { FaultSpec, FaultRule } from './faults';
+export { IVS_RATE_LIMITS, Throttle } from './throttle';
+export type { ThrottleOptions } from './throttle';
+export { DEFAULT_IVS_QUOTAS } from './ivs';
+export type { IvsQuotas } from './ivs';
+export { EmulatorState } from './state';
+export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, PlaybackKeyPairRecord, SecretRecord } from './state';
+export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';

@@ -1,0 +1,532 @@
+// IVS semantics, one function per operation. Inputs arrive already validated against the model
+// (model.ts), outputs are shaped by the model afterwards, so this file holds only behaviour:
+// what exists, quotas, live channels, references between resources. Rules stated in the IVS API
+// reference that the model cannot express (cross-field rules) are written here, each with its
+// source sentence.
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { ServiceError } from './errors';
+import {
+  hexPrefix, ingestEndpoint, ivsArn, ivsResourceId, keyFingerprint, playbackUrl, srtEndpoint, srtPassphrase, streamKeyValue,
+} from './ids';
+import {
+  ChannelRecord, EmulatorState, IvsRecord, PlaybackKeyPairRecord, PlaybackRestrictionPolicyRecord,
+  RecordingConfigurationRecord, StreamKeyRecord,
+} from './state';
+
+/** Resource quotas (IVS "Other Quotas"), per account and region. */
+export interface IvsQuotas {
+  /** @default 5000 (adjustable in IVS) */
+  readonly channels: number;
+  /** A channel has at most one stream key. @default 1 */
+  readonly streamKeysPerChannel: number;
+  /** @default 3 */
+  readonly playbackKeyPairs: number;
+  /** @default 20 */
+  readonly recordingConfigurations: number;
+  /** @default 100 */
+  readonly playbackRestrictionPolicies: number;
+}
+
+export const DEFAULT_IVS_QUOTAS: IvsQuotas = {
+  channels: 5000,
+  streamKeysPerChannel: 1,
+  playbackKeyPairs: 3,
+  recordingConfigurations: 20,
+  playbackRestrictionPolicies: 100,
+};
+
+export interface IvsContext {
+  readonly state: EmulatorState;
+  readonly account: string;
+  readonly region: string;
+  readonly principalArn: string;
+  readonly operation: string;
+  readonly quotas: IvsQuotas;
+}
+
+type Input = { readonly [k: string]: any };
+type Handler = (ctx: IvsContext, input: Input) => unknown;
+
+// Default texts: the model's documentation of each error's exceptionMessage.
+const MSG = {
+  notFound: 'Request references a resource which does not exist.',
+  quota: 'Request would cause a service quota to be exceeded.',
+  conflict: 'Updating or deleting a resource can cause an inconsistent state.',
+  notBroadcasting: 'The stream is offline for the given channel ARN.',
+  validation: 'The input fails to satisfy the constraints specified by an Amazon Web Services service.',
+};
+
+function validation(detail: string): ServiceError {
+  return new ServiceError('ValidationException', detail);
+}
+
+function notFound(arn: string): ServiceError {
+  return new ServiceError('ResourceNotFoundException', `${MSG.notFound} ARN: ${arn}`);
+}
+
+function parseArn(arn: string): { region: string; account: string; type: string } {
+  const [, , , region, account, resource] = arn.split(':');
+  return { region, account, type: (resource ?? '').split('/')[0] };
+}
+
+/** The record behind an ARN of the caller's account and region; another account's ARN is denied. */
+function owned<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arn: string): T {
+  const { account } = parseArn(arn);
+  if (account !== ctx.account) {
+    throw new ServiceError('AccessDeniedException', `User: ${ctx.principalArn} is not authorized to perform: ivs:${ctx.operation} on resource: ${arn}`);
+  }
+  const record = map.get(arn);
+  if (!record || record.region !== ctx.region) throw notFound(arn);
+  return record;
+}
+
+function inScope<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>): T[] {
+  return [...map.values()].filter((r) => r.account === ctx.account && r.region === ctx.region);
+}
+
+function checkTags(tags: { [k: string]: string } | undefined): void {
+  for (const key of Object.keys(tags ?? {})) {
+    if (key.toLowerCase().startsWith('aws:')) throw validation(`Tag keys starting with "aws:" are reserved for AWS use: ${key}`);
+  }
+}
+
+/** Opaque pagination over a list; Default page sizes are the API reference's. */
+function paginate<T>(items: T[], input: Input, defaultMax: number): { page: T[]; nextToken?: string } {
+  let start = 0;
+  if (input.nextToken) {
+    const m = /^emu([0-9]+)$/.exec(Buffer.from(input.nextToken, 'base64url').toString());
+    if (!m) throw validation(`The pagination token is invalid: ${input.nextToken}`);
+    start = Number(m[1]);
+  }
+  const max = input.maxResults ?? defaultMax;
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? Buffer.from(`emu${start + max}`).toString('base64url') : undefined;
+  return { page, nextToken: next };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+function channelView(c: ChannelRecord): unknown {
+  return { ...c, live: undefined };
+}
+
+function checkReference(ctx: IvsContext, arn: string | undefined, map: Map<string, { account: string; region: string }>): void {
+  if (!arn) return;
+  owned(ctx, map, arn);
+}
+
+/**
+ * Cross-field rules of the IVS API reference (CreateChannel / UpdateChannel):
+ * - preset: "selectable only for ADVANCED_HD and ADVANCED_SD channel types. For those channel
+ *   types, the default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and
+ *   STANDARD), preset is the empty string".
+ * - multitrackInputConfiguration.enabled: "Can be set to true only if channel type is STANDARD.
+ *   … If true, then policy, maximumResolution, and containerFormat are required, and
+ *   containerFormat must be set to FRAGMENTED_MP4."
+ */
+function applyChannelRules(c: ChannelRecord, presetGiven: boolean): void {
+  const advanced = c.type === 'ADVANCED_SD' || c.type === 'ADVANCED_HD';
+  if (!advanced && c.preset !== '') {
+    if (presetGiven) throw validation(`preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not ${c.type}`);
+    c.preset = '';
+  }
+  if (advanced && c.preset === '') c.preset = 'HIGHER_BANDWIDTH_DELIVERY';
+  const mt = c.multitrackInputConfiguration;
+  if (mt.enabled) {
+    if (c.type !== 'STANDARD') throw validation(`multitrackInputConfiguration.enabled can be true only for STANDARD channels, not ${c.type}`);
+    if (!mt.policy || !mt.maximumResolution) throw validation('multitrackInputConfiguration: policy and maximumResolution are required when enabled is true');
+    if (c.containerFormat !== 'FRAGMENTED_MP4') throw validation('containerFormat must be FRAGMENTED_MP4 when multitrack input is enabled');
+  }
+}
+
+const MULTITRACK_DEFAULT = { enabled: false, policy: 'ALLOW', maximumResolution: 'FULL_HD' };
+
+const CreateChannel: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  if (inScope(ctx, ctx.state.channels).length >= ctx.quotas.channels) {
+    throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Channels per account and region: ${ctx.quotas.channels}`);
+  }
+  checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
+  checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
+  const id = ivsResourceId();
+  const prefix = hexPrefix();
+  const channel: ChannelRecord = {
+    arn: ivsArn(ctx.region, ctx.account, 'channel', id),
+    id,
+    account: ctx.account,
+    region: ctx.region,
+    name: input.name ?? '',
+    latencyMode: input.latencyMode ?? 'LOW',
+    type: input.type ?? 'STANDARD',
+    authorized: input.authorized ?? false,
+    insecureIngest: input.insecureIngest ?? false,
+    preset: input.preset ?? '',
+    recordingConfigurationArn: input.recordingConfigurationArn ?? '',
+    playbackRestrictionPolicyArn: input.playbackRestrictionPolicyArn ?? '',
+    adConfigurationArn: input.adConfigurationArn ?? '',
+    multitrackInputConfiguration: { ...MULTITRACK_DEFAULT, ...(input.multitrackInputConfiguration ?? {}) },
+    containerFormat: input.containerFormat ?? 'TS',
+    ingestEndpoint: ingestEndpoint(prefix),
+    playbackUrl: playbackUrl(prefix, ctx.region, ctx.account, id),
+    srt: { endpoint: srtEndpoint(prefix), passphrase: srtPassphrase() },
+    tags: { ...(input.tags ?? {}) },
+  };
+  applyChannelRules(channel, !!input.preset);
+  const key = newStreamKey(ctx, channel.arn, {});
+  ctx.state.channels.set(channel.arn, channel);
+  ctx.state.streamKeys.set(key.arn, key);
+  return { channel: channelView(channel), streamKey: key };
+};
+
+const GetChannel: Handler = (ctx, input) => ({ channel: channelView(owned(ctx, ctx.state.channels, input.arn)) });
+
+const UPDATABLE = [
+  'name', 'latencyMode', 'type', 'authorized', 'insecureIngest', 'preset', 'recordingConfigurationArn',
+  'playbackRestrictionPolicyArn', 'adConfigurationArn', 'containerFormat',
+] as const;
+
+const UpdateChannel: Handler = (ctx, input) => {
+  const channel = owned(ctx, ctx.state.channels, input.arn);
+  if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be updated.`);
+  checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
+  checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
+  // Fields absent from the request keep their values.
+  const next: ChannelRecord = structuredClone(channel);
+  const target = next as unknown as { [k: string]: unknown };
+  for (const field of UPDATABLE) if (input[field] !== undefined) target[field] = input[field];
+  if (input.multitrackInputConfiguration) next.multitrackInputConfiguration = { ...MULTITRACK_DEFAULT, ...input.multitrackInputConfiguration };
+  applyChannelRules(next, !!input.preset);
+  ctx.state.channels.set(next.arn, next);
+  return { channel: channelView(next) };
+};
+
+const DeleteChannel: Handler = (ctx, input) => {
+  const channel = owned(ctx, ctx.state.channels, input.arn);
+  if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be deleted.`);
+  ctx.state.channels.delete(channel.arn);
+  for (const key of [...ctx.state.streamKeys.values()]) if (key.channelArn === channel.arn) ctx.state.streamKeys.delete(key.arn);
+  return {};
+};
+
+function batchGet<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
+  const found: unknown[] = [];
+  const errors: unknown[] = [];
+  for (const arn of arns) {
+    try {
+      found.push(view(owned(ctx, map, arn)));
+    } catch (e) {
+      const err = e as ServiceError;
+      errors.push({ arn, code: err.code, message: err.message });
+    }
+  }
+  return { found, errors };
+}
+
+const BatchGetChannel: Handler = (ctx, input) => {
+  const { found, errors } = batchGet(ctx, ctx.state.channels, input.arns, channelView);
+  return { channels: found, errors };
+};
+
+const ListChannels: Handler = (ctx, input) => {
+  // "The filters are mutually exclusive and cannot be used together. If you try to use both
+  // filters, you will get an error (409 ConflictException)." (ListChannels)
+  const filters = ['filterByName', 'filterByRecordingConfigurationArn', 'filterByPlaybackRestrictionPolicyArn'].filter((f) => input[f] !== undefined);
+  if (filters.length > 1) throw new ServiceError('ConflictException', `${MSG.conflict} The filters ${filters.join(', ')} cannot be used together.`);
+  let channels = inScope(ctx, ctx.state.channels);
+  if (input.filterByName !== undefined) channels = channels.filter((c) => c.name === input.filterByName);
+  if (input.filterByRecordingConfigurationArn !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === input.filterByRecordingConfigurationArn);
+  if (input.filterByPlaybackRestrictionPolicyArn !== undefined) channels = channels.filter((c) => c.playbackRestrictionPolicyArn === input.filterByPlaybackRestrictionPolicyArn);
+  const { page, nextToken } = paginate(channels, input, 100);
+  return { channels: page.map(channelView), nextToken };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Stream keys
+
+function newStreamKey(ctx: IvsContext, channelArn: string, tags: { [k: string]: string }): StreamKeyRecord {
+  return {
+    arn: ivsArn(ctx.region, ctx.account, 'stream-key', ivsResourceId()),
+    account: ctx.account,
+    region: ctx.region,
+    channelArn,
+    value: streamKeyValue(ctx.region),
+    tags: { ...tags },
+  };
+}
+
+const CreateStreamKey: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  const existing = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn).length;
+  if (existing >= ctx.quotas.streamKeysPerChannel) {
+    throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Stream keys per channel: ${ctx.quotas.streamKeysPerChannel} (channel ${channel.arn} already has ${existing}).`);
+  }
+  const key = newStreamKey(ctx, channel.arn, input.tags ?? {});
+  ctx.state.streamKeys.set(key.arn, key);
+  return { streamKey: key };
+};
+
+const GetStreamKey: Handler = (ctx, input) => ({ streamKey: owned(ctx, ctx.state.streamKeys, input.arn) });
+
+const DeleteStreamKey: Handler = (ctx, input) => {
+  const key = owned(ctx, ctx.state.streamKeys, input.arn);
+  ctx.state.streamKeys.delete(key.arn);
+  return {};
+};
+
+const BatchGetStreamKey: Handler = (ctx, input) => {
+  const { found, errors } = batchGet(ctx, ctx.state.streamKeys, input.arns, (k) => k);
+  return { streamKeys: found, errors };
+};
+
+const ListStreamKeys: Handler = (ctx, input) => {
+  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  const keys = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn);
+  const { page, nextToken } = paginate(keys, input, 1); // "Default: 1."
+  return { streamKeys: page, nextToken };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Playback key pairs
+
+function parsePublicKey(pem: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw validation('publicKeyMaterial is not a valid PEM-encoded public key.');
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
+    throw validation('publicKeyMaterial must be an ECDSA public key on the P-384 curve (secp384r1).');
+  }
+  return key;
+}
+
+const ImportPlaybackKeyPair: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  const key = parsePublicKey(input.publicKeyMaterial);
+  const fingerprint = keyFingerprint(key);
+  const pairs = inScope(ctx, ctx.state.playbackKeyPairs);
+  if (pairs.some((p) => p.fingerprint === fingerprint)) {
+    throw new ServiceError('ConflictException', `${MSG.conflict} A playback key pair with this public key already exists (fingerprint ${fingerprint}).`);
+  }
+  if (pairs.length >= ctx.quotas.playbackKeyPairs) {
+    throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback key pairs per account and region: ${ctx.quotas.playbackKeyPairs}.`);
+  }
+  const pair: PlaybackKeyPairRecord = {
+    arn: ivsArn(ctx.region, ctx.account, 'playback-key', ivsResourceId()),
+    account: ctx.account,
+    region: ctx.region,
+    name: input.name ?? '',
+    fingerprint,
+    publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(),
+    tags: { ...(input.tags ?? {}) },
+  };
+  ctx.state.playbackKeyPairs.set(pair.arn, pair);
+  return { keyPair: pair };
+};
+
+const GetPlaybackKeyPair: Handler = (ctx, input) => ({ keyPair: owned(ctx, ctx.state.playbackKeyPairs, input.arn) });
+
+const DeletePlaybackKeyPair: Handler = (ctx, input) => {
+  const pair = owned(ctx, ctx.state.playbackKeyPairs, input.arn);
+  ctx.state.playbackKeyPairs.delete(pair.arn);
+  return {};
+};
+
+const ListPlaybackKeyPairs: Handler = (ctx, input) => {
+  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackKeyPairs), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
+  return { keyPairs: page, nextToken };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Recording configurations and playback restriction policies (channels reference them)
+
+const CreateRecordingConfiguration: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  if (inScope(ctx, ctx.state.recordingConfigurations).length >= ctx.quotas.recordingConfigurations) {
+    throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Recording configurations per account and region: ${ctx.quotas.recordingConfigurations}.`);
+  }
+  const rc: RecordingConfigurationRecord = {
+    arn: ivsArn(ctx.region, ctx.account, 'recording-configuration', ivsResourceId()),
+    account: ctx.account,
+    region: ctx.region,
+    name: input.name ?? '',
+    destinationConfiguration: input.destinationConfiguration,
+    state: 'ACTIVE',
+    thumbnailConfiguration: input.thumbnailConfiguration ?? { recordingMode: 'INTERVAL', targetIntervalSeconds: 60, resolution: 'LOWEST_RESOLUTION', storage: ['SEQUENTIAL'] },
+    recordingReconnectWindowSeconds: input.recordingReconnectWindowSeconds ?? 0,
+    renditionConfiguration: input.renditionConfiguration ?? { renditionSelection: 'ALL', renditions: [] },
+    tags: { ...(input.tags ?? {}) },
+  };
+  ctx.state.recordingConfigurations.set(rc.arn, rc);
+  return { recordingConfiguration: rc };
+};
+
+const GetRecordingConfiguration: Handler = (ctx, input) => ({ recordingConfiguration: owned(ctx, ctx.state.recordingConfigurations, input.arn) });
+
+const DeleteRecordingConfiguration: Handler = (ctx, input) => {
+  const rc = owned(ctx, ctx.state.recordingConfigurations, input.arn);
+  const user = [...ctx.state.channels.values()].find((c) => c.recordingConfigurationArn === rc.arn);
+  if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Recording configuration ${rc.arn} is used by channel ${user.arn}.`);
+  ctx.state.recordingConfigurations.delete(rc.arn);
+  return {};
+};
+
+const ListRecordingConfigurations: Handler = (ctx, input) => {
+  const { page, nextToken } = paginate(inScope(ctx, ctx.state.recordingConfigurations), input, Math.min(ctx.quotas.recordingConfigurations, 100));
+  return { recordingConfigurations: page, nextToken };
+};
+
+const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  if (inScope(ctx, ctx.state.playbackRestrictionPolicies).length >= ctx.quotas.playbackRestrictionPolicies) {
+    throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback restriction policies per account and region: ${ctx.quotas.playbackRestrictionPolicies}.`);
+  }
+  const p: PlaybackRestrictionPolicyRecord = {
+    arn: ivsArn(ctx.region, ctx.account, 'playback-restriction-policy', ivsResourceId()),
+    account: ctx.account,
+    region: ctx.region,
+    name: input.name ?? '',
+    allowedCountries: input.allowedCountries ?? [],
+    allowedOrigins: input.allowedOrigins ?? [],
+    enableStrictOriginEnforcement: input.enableStrictOriginEnforcement ?? false,
+    tags: { ...(input.tags ?? {}) },
+  };
+  ctx.state.playbackRestrictionPolicies.set(p.arn, p);
+  return { playbackRestrictionPolicy: p };
+};
+
+const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => ({ playbackRestrictionPolicy: owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn) });
+
+const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  for (const f of ['name', 'allowedCountries', 'allowedOrigins', 'enableStrictOriginEnforcement'] as const) {
+    if (input[f] !== undefined) (p as unknown as { [k: string]: unknown })[f] = input[f];
+  }
+  return { playbackRestrictionPolicy: p };
+};
+
+const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  const user = [...ctx.state.channels.values()].find((c) => c.playbackRestrictionPolicyArn === p.arn);
+  if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Playback restriction policy ${p.arn} is used by channel ${user.arn}.`);
+  ctx.state.playbackRestrictionPolicies.delete(p.arn);
+  return {};
+};
+
+const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
+  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
+  return { playbackRestrictionPolicies: page, nextToken };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+function liveChannel(ctx: IvsContext, channelArn: string): ChannelRecord & { live: NonNullable<ChannelRecord['live']> } {
+  const channel = owned(ctx, ctx.state.channels, channelArn);
+  if (!channel.live) throw new ServiceError('ChannelNotBroadcasting', `${MSG.notBroadcasting} Channel: ${channel.arn}`);
+  return channel as ChannelRecord & { live: NonNullable<ChannelRecord['live']> };
+}
+
+function streamView(c: ChannelRecord & { live: NonNullable<ChannelRecord['live']> }) {
+  return {
+    channelArn: c.arn,
+    streamId: c.live.streamId,
+    playbackUrl: c.playbackUrl,
+    startTime: c.live.startTime,
+    state: 'LIVE',
+    health: c.live.health,
+    viewerCount: c.live.viewerCount,
+  };
+}
+
+const GetStream: Handler = (ctx, input) => ({ stream: streamView(liveChannel(ctx, input.channelArn)) });
+
+const StopStream: Handler = (ctx, input) => {
+  const channel = liveChannel(ctx, input.channelArn);
+  ctx.state.channels.get(channel.arn)!.live = undefined;
+  return {};
+};
+
+const ListStreams: Handler = (ctx, input) => {
+  let live = inScope(ctx, ctx.state.channels).filter((c): c is ChannelRecord & { live: NonNullable<ChannelRecord['live']> } => !!c.live);
+  if (input.filterBy?.health) live = live.filter((c) => c.live.health === input.filterBy.health);
+  const { page, nextToken } = paginate(live.map(streamView), input, 100);
+  return { streams: page, nextToken };
+};
+
+const PutMetadata: Handler = (ctx, input) => {
+  liveChannel(ctx, input.channelArn);
+  // "Metadata … maximum 1 KB" (PutMetadata).
+  if (Buffer.byteLength(input.metadata) > 1024) throw validation('metadata must be at most 1 KB.');
+  return {};
+};
+
+const StartViewerSessionRevocation: Handler = (ctx, input) => {
+  owned(ctx, ctx.state.channels, input.channelArn);
+  return {};
+};
+
+const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
+  const errors: unknown[] = [];
+  for (const s of input.viewerSessions as { channelArn: string; viewerId: string }[]) {
+    try {
+      owned(ctx, ctx.state.channels, s.channelArn);
+    } catch (e) {
+      errors.push({ channelArn: s.channelArn, viewerId: s.viewerId, code: (e as ServiceError).code, message: (e as ServiceError).message });
+    }
+  }
+  return { errors };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tags
+
+const TAGGABLE = ['channel', 'stream-key', 'playback-key', 'recording-configuration', 'playback-restriction-policy'];
+
+function taggable(ctx: IvsContext, arn: string): IvsRecord {
+  const { type } = parseArn(arn);
+  if (!TAGGABLE.includes(type)) throw notFound(arn);
+  const all = new Map<string, IvsRecord>();
+  const r = ctx.state.ivsResource(arn);
+  if (r) all.set(arn, r);
+  return owned(ctx, all, arn);
+}
+
+const TagResource: Handler = (ctx, input) => {
+  checkTags(input.tags);
+  const r = taggable(ctx, input.resourceArn);
+  const merged = { ...r.tags, ...input.tags };
+  if (Object.keys(merged).length > 50) throw validation(`A resource can have at most 50 tags; ${input.resourceArn} would have ${Object.keys(merged).length}.`);
+  r.tags = merged;
+  return {};
+};
+
+const UntagResource: Handler = (ctx, input) => {
+  const r = taggable(ctx, input.resourceArn);
+  const tags = { ...r.tags };
+  for (const k of input.tagKeys as string[]) delete tags[k];
+  r.tags = tags;
+  return {};
+};
+
+const ListTagsForResource: Handler = (ctx, input) => ({ tags: { ...taggable(ctx, input.resourceArn).tags } });
+
+/** Operations the emulator serves; any other operation of the model answers 501. */
+export const IVS_HANDLERS: { readonly [operation: string]: Handler } = {
+  CreateChannel, GetChannel, UpdateChannel, DeleteChannel, BatchGetChannel, ListChannels,
+  CreateStreamKey, GetStreamKey, DeleteStreamKey, BatchGetStreamKey, ListStreamKeys,
+  ImportPlaybackKeyPair, GetPlaybackKeyPair, DeletePlaybackKeyPair, ListPlaybackKeyPairs,
+  CreateRecordingConfiguration, GetRecordingConfiguration, DeleteRecordingConfiguration, ListRecordingConfigurations,
+  CreatePlaybackRestrictionPolicy, GetPlaybackRestrictionPolicy, UpdatePlaybackRestrictionPolicy,
+  DeletePlaybackRestrictionPolicy, ListPlaybackRestrictionPolicies,
+  GetStream, StopStream, ListStreams, PutMetadata, StartViewerSessionRevocation, BatchStartViewerSessionRevocation,
+  TagResource, UntagResource, ListTagsForResource,
+};
+
+/** The ARN an IVS request is about (for the request log), if any. */
+export function requestArn(input: Input): string | undefined {
+  return input.arn ?? input.channelArn ?? input.resourceArn;
+}

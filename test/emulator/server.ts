@@ -1,0 +1,578 @@
+// The emulator's HTTP server: one endpoint on 127.0.0.1 speaking IVS (restJson1), Secrets Manager
+// (awsJson1_1) and STS (awsQuery), told apart by the request's shape. Every request goes through
+// the same pipeline:
+//   route → SigV4 → rate limit → injected fault → authorizer → model validation → operation →
+//   response shaped by the model (→ fault after the effect) → request log
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+import {
+  Credentials, KeyStore, Principal, SECOND_ACCOUNT_ID, TEST_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS,
+} from './credentials';
+import { NOT_IMPLEMENTED, ServiceError } from './errors';
+import { Faults, FaultSpec } from './faults';
+import { requestId } from './ids';
+import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
+import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
+import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
+import { AuthFailureKind, verifySignature } from './sigv4';
+import { EmulatorState } from './state';
+import { STS_HANDLERS, stsError, stsResponse } from './sts';
+import { Throttle, ThrottleOptions } from './throttle';
+
+export type ServiceName = 'ivs' | 'secretsmanager' | 'sts';
+
+/** One request, as the emulator saw it. Inputs are logged with sensitive values redacted. */
+export interface LogEntry {
+  readonly seq: number;
+  readonly time: Date;
+  readonly service: ServiceName | 'unknown';
+  /** Operation name (`CreateChannel`, `PutSecretValue`, `AssumeRole`); '' when not recognized. */
+  readonly operation: string;
+  /** Account of the verified signer (absent when the signature was refused). */
+  readonly account?: string;
+  readonly principal?: string;
+  /** HTTP status answered; 0 when the connection was reset or never answered. */
+  readonly status: number;
+  /** Error code answered, if any. */
+  readonly errorType?: string;
+  /** The ARN the request is about (IVS arn / channelArn / resourceArn, Secrets Manager SecretId). */
+  readonly arn?: string;
+  readonly input?: unknown;
+  /** Members the model does not know (ignored, as AWS ignores them). */
+  readonly unknownMembers?: readonly string[];
+  readonly throttled?: boolean;
+  /** What an injected fault did. */
+  readonly fault?: 'error' | 'reset' | 'hang' | 'latency';
+  /** Text of an unexpected emulator failure (a 500 that no fault injected). */
+  readonly internalError?: string;
+  readonly durationMs: number;
+}
+
+export interface AuthorizationRequest {
+  readonly service: ServiceName;
+  readonly operation: string;
+  /** `ivs:CreateChannel`, `secretsmanager:PutSecretValue`, … */
+  readonly action: string;
+  readonly principal: Principal;
+  readonly resourceArn?: string;
+  /** Tags of the resource (Secrets Manager), for `…:ResourceTag/…` conditions. */
+  readonly resourceTags?: { readonly [k: string]: string };
+}
+
+/** Return a reason to deny (answered as AccessDeniedException), or undefined to allow. */
+export type Authorizer = (request: AuthorizationRequest) => string | undefined;
+
+export interface EmulatorOptions {
+  /** The region the endpoint serves (credential scopes must name it). @default 'us-east-1' */
+  readonly region?: string;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** Rate limits; `false` turns them off. @default IVS's quotas at real speed */
+  readonly throttle?: ThrottleOptions | false;
+  /** Resource quotas. @default DEFAULT_IVS_QUOTAS */
+  readonly quotas?: Partial<IvsQuotas>;
+  /** Latency added to every answer (real milliseconds). @default 0 */
+  readonly latencyMs?: number;
+  /** IAM-like decisions beyond signatures (e.g. the cdk-ivs ResourceTag condition). @default allow all */
+  readonly authorize?: Authorizer;
+  /** Called with every log entry as it is written. */
+  readonly onRequest?: (entry: LogEntry) => void;
+  /** The clock of signatures and credential expiry. @default () => new Date() */
+  readonly clock?: () => Date;
+}
+
+/** Per protocol: the error code and HTTP status of each kind of signature refusal. */
+const AUTH_ERRORS: { readonly [s in ServiceName]: { readonly [k in AuthFailureKind]: readonly [string, number] } } = {
+  ivs: {
+    missing: ['MissingAuthenticationTokenException', 403],
+    incomplete: ['IncompleteSignatureException', 403],
+    unrecognized: ['UnrecognizedClientException', 403],
+    expiredToken: ['ExpiredTokenException', 403],
+    invalidSignature: ['InvalidSignatureException', 403],
+  },
+  secretsmanager: {
+    missing: ['MissingAuthenticationTokenException', 400],
+    incomplete: ['IncompleteSignatureException', 400],
+    unrecognized: ['UnrecognizedClientException', 400],
+    expiredToken: ['ExpiredTokenException', 400],
+    invalidSignature: ['InvalidSignatureException', 400],
+  },
+  sts: {
+    missing: ['MissingAuthenticationToken', 403],
+    incomplete: ['IncompleteSignature', 400],
+    unrecognized: ['InvalidClientTokenId', 403],
+    expiredToken: ['ExpiredToken', 400],
+    invalidSignature: ['SignatureDoesNotMatch', 403],
+  },
+};
+
+const THROTTLING: { readonly [s in ServiceName]: readonly [string, number, string] } = {
+  ivs: ['ThrottlingException', 429, 'Request was denied due to request throttling.'],
+  secretsmanager: ['ThrottlingException', 400, 'Rate exceeded'],
+  sts: ['Throttling', 400, 'Rate exceeded'],
+};
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly started: number;
+  readonly requestId: string;
+  service: ServiceName | 'unknown';
+  operation: string;
+  principal?: Principal;
+  arn?: string;
+  input?: unknown;
+  unknownMembers?: readonly string[];
+  throttled?: boolean;
+  fault?: LogEntry['fault'];
+  /** A fault to apply once the operation has taken effect. */
+  pendingFault?: FaultSpec;
+  internalError?: string;
+}
+
+/** Raised inside the pipeline to answer an error in the exchange's protocol. */
+class Answer extends Error {
+  constructor(readonly code: string, message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/** Ends the pipeline without answering (reset or hang already handled). */
+class Silent extends Error {}
+
+export class IvsEmulator {
+  readonly state: EmulatorState;
+  readonly faults = new Faults();
+  readonly throttle: Throttle;
+  /** Every request so far, oldest first. */
+  readonly log: LogEntry[] = [];
+  /** IAM-like authorizer; replace at run time. */
+  authorize: Authorizer | undefined;
+  /** Latency added to every answer (real ms); change at run time. */
+  latencyMs: number;
+  readonly region: string;
+  readonly keys = new KeyStore();
+  private readonly quotas: IvsQuotas;
+  private readonly clock: () => Date;
+  private readonly onRequest?: (entry: LogEntry) => void;
+  private readonly sockets = new Set<Socket>();
+  private readonly sleepers = new Set<() => void>();
+  private seq = 0;
+  private closed = false;
+  private _port = 0;
+
+  private constructor(private readonly server: Server, options: EmulatorOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region);
+    this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
+    this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
+    this.latencyMs = options.latencyMs ?? 0;
+    this.authorize = options.authorize;
+    this.clock = options.clock ?? (() => new Date());
+    this.onRequest = options.onRequest;
+  }
+
+  /** @internal use startEmulator() */
+  static async start(options: EmulatorOptions = {}): Promise<IvsEmulator> {
+    const server = createServer({ keepAlive: true });
+    const emulator = new IvsEmulator(server, options);
+    server.on('request', (req, res) => {
+      void emulator.handle(req, res);
+    });
+    server.on('connection', (socket: Socket) => {
+      emulator.sockets.add(socket);
+      socket.on('close', () => emulator.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    emulator._port = (server.address() as AddressInfo).port;
+    return emulator;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  /** `http://127.0.0.1:<port>`: the endpoint of every service. */
+  get url(): string {
+    return `http://127.0.0.1:${this._port}`;
+  }
+
+  /** Log entries, optionally only those of one operation (`CreateChannel`, `secretsmanager:PutSecretValue`) or matching fields. */
+  calls(filter?: string | Partial<Pick<LogEntry, 'service' | 'operation' | 'account' | 'status' | 'errorType'>>): LogEntry[] {
+    if (filter === undefined) return [...this.log];
+    if (typeof filter === 'string') {
+      const i = filter.indexOf(':');
+      return this.log.filter((e) => (i < 0 ? e.operation === filter : e.service === filter.slice(0, i) && e.operation === filter.slice(i + 1)));
+    }
+    return this.log.filter((e) => Object.entries(filter).every(([k, v]) => (e as unknown as { [k: string]: unknown })[k] === v));
+  }
+
+  clearLog(): void {
+    this.log.length = 0;
+  }
+
+  /**
+   * Temporary credentials for a role in a known account, as AssumeRole would hand out, without a
+   * request (e.g. for a Lambda's environment).
+   */
+  issueCredentials(account: string = SECOND_ACCOUNT_ID, roleName = 'CdkIvsEmulatorRole', durationSeconds = 3600): Required<Credentials> {
+    if (!TEST_ACCOUNT_IDS.includes(account)) throw new Error(`emulator: unknown account ${account}`);
+    const c = this.keys.issue(`arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock());
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken!, expiration: c.expiration! };
+  }
+
+  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS by default). */
+  clientConfig(credentials: Credentials = TEST_CREDENTIALS): { endpoint: string; region: string; credentials: Credentials } {
+    return { endpoint: this.url, region: this.region, credentials };
+  }
+
+  /** Environment variables that point the SDK (e.g. a handler run in-process) at the emulator. */
+  env(credentials: Credentials = TEST_CREDENTIALS): { [name: string]: string } {
+    return {
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_ENDPOINT_URL: this.url,
+      AWS_ENDPOINT_URL_IVS: this.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
+      AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+    };
+  }
+
+  /** Stops the server, dropping open (including hung) connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of this.sleepers) wake();
+    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    this.server.closeAllConnections();
+    await done;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ex: Exchange = { req, res, started: Date.now(), requestId: requestId(), service: 'unknown', operation: '' };
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch {
+      res.destroy();
+      return;
+    }
+    try {
+      const target = header(req, 'x-amz-target');
+      const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
+      const contentType = header(req, 'content-type') ?? '';
+      if (target !== undefined) {
+        ex.service = target.startsWith('secretsmanager.') ? 'secretsmanager' : 'unknown';
+        await this.handleSecretsManager(ex, target, rawPath, rawQuery, body);
+      } else if (rawPath === '/' && (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(rawQuery))) {
+        ex.service = 'sts';
+        await this.handleSts(ex, rawPath, rawQuery, body);
+      } else {
+        ex.service = 'ivs';
+        await this.handleIvs(ex, rawPath, rawQuery, body);
+      }
+    } catch (e) {
+      if (e instanceof Silent) return;
+      const service = ex.service === 'unknown' ? 'ivs' : ex.service;
+      if (e instanceof Answer) return this.answerError(ex, service, e.code, e.message, e.status);
+      // Unexpected: an emulator bug. Answer 500 in the exchange's protocol and keep the text.
+      ex.internalError = (e as Error).stack ?? String(e);
+      this.answerError(ex, service, 'InternalFailure', `emulator failure: ${(e as Error).message}`, 500);
+    }
+  }
+
+  private async handleIvs(ex: Exchange, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const routed = routeIvs(ex.req.method ?? 'GET', rawPath, new URLSearchParams(rawQuery), body.toString('utf8'));
+    if ('error' in routed && routed.error === 'notFound') {
+      return this.answerError(ex, 'ivs', 'UnknownOperationException', `No IVS operation answers ${ex.req.method} ${rawPath}`, 404);
+    }
+    if ('error' in routed) {
+      ex.operation = routed.operation;
+      await this.authenticate(ex, 'ivs', rawPath, rawQuery, body);
+      return this.answerError(ex, 'ivs', 'SerializationException', 'The request body is not a JSON object.', 400);
+    }
+    const { operation, input } = routed;
+    const op = OPERATIONS[operation];
+    ex.operation = operation;
+    ex.arn = requestArn(input);
+    ex.input = redact(op.input, input);
+    const principal = await this.authenticate(ex, 'ivs', rawPath, rawQuery, body);
+    await this.gate(ex, 'ivs', principal);
+    const { violations, unknownMembers } = validate(op.input, input);
+    if (unknownMembers.length) ex.unknownMembers = unknownMembers;
+    if (violations.length) throw new Answer('ValidationException', validationMessage(violations), 400);
+    this.checkAuthorizer(ex, 'ivs', principal, ex.arn);
+    const handler = IVS_HANDLERS[operation];
+    if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
+    let output: unknown;
+    try {
+      output = handler({ state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+    } catch (e) {
+      if (!(e instanceof ServiceError)) throw e;
+      if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
+        throw new Error(`emulator answered ${e.code} to ${operation}, which the model does not list (${e.message})`);
+      }
+      throw new Answer(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
+    }
+    const payload = op.output === 'Unit' ? undefined : JSON.stringify(shapeOutput(op.output, output));
+    await this.afterEffect(ex, 'ivs');
+    await this.delay(this.latencyMs);
+    this.send(ex, op.code, payload === undefined ? undefined : 'application/json', payload);
+  }
+
+  private async handleSecretsManager(ex: Exchange, target: string, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const operation = target.slice('secretsmanager.'.length);
+    if (ex.service !== 'secretsmanager' || !SECRETS_MANAGER_HANDLERS[operation]) {
+      ex.operation = operation;
+      return this.answerError(ex, 'secretsmanager', 'UnknownOperationException', `Unknown operation ${target}`, 400);
+    }
+    ex.operation = operation;
+    let input: { [k: string]: unknown };
+    try {
+      const parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed;
+    } catch {
+      await this.authenticate(ex, 'secretsmanager', rawPath, rawQuery, body);
+      return this.answerError(ex, 'secretsmanager', 'SerializationException', 'The request body is not a JSON object.', 400);
+    }
+    ex.arn = (input.SecretId ?? input.Name) as string | undefined;
+    ex.input = redactSecretsManagerInput(input);
+    const principal = await this.authenticate(ex, 'secretsmanager', rawPath, rawQuery, body);
+    await this.gate(ex, 'secretsmanager', principal);
+    let output: unknown;
+    try {
+      output = SECRETS_MANAGER_HANDLERS[operation]({
+        state: this.state,
+        account: principal.account,
+        region: this.region,
+        principalArn: principal.arn,
+        operation,
+        authorize: (resourceArn, resourceTags) => this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags),
+      }, input);
+    } catch (e) {
+      if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
+      throw e;
+    }
+    await this.afterEffect(ex, 'secretsmanager');
+    await this.delay(this.latencyMs);
+    this.send(ex, 200, 'application/x-amz-json-1.1', JSON.stringify(output));
+  }
+
+  private async handleSts(ex: Exchange, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const params = new URLSearchParams(rawQuery);
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
+    const action = params.get('Action') ?? '';
+    ex.operation = action;
+    ex.input = Object.fromEntries([...params].filter(([k]) => k !== 'Action' && k !== 'Version'));
+    const handler = STS_HANDLERS[action];
+    if (!handler) return this.answerError(ex, 'sts', 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
+    const principal = await this.authenticate(ex, 'sts', rawPath, rawQuery, body);
+    await this.gate(ex, 'sts', principal);
+    this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
+    let result: string;
+    try {
+      result = handler({ keys: this.keys, principal, now: this.clock() }, params);
+    } catch (e) {
+      if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
+      throw e;
+    }
+    await this.afterEffect(ex, 'sts');
+    await this.delay(this.latencyMs);
+    this.send(ex, 200, 'text/xml', stsResponse(action, result, ex.requestId));
+  }
+
+  /** Verifies the signature; answers the protocol's auth error and stops the pipeline if refused. */
+  private async authenticate(ex: Exchange, service: ServiceName, rawPath: string, rawQuery: string, body: Buffer): Promise<Principal> {
+    const regions = service === 'sts' ? [this.region, 'us-east-1'] : [this.region];
+    const result = verifySignature(
+      { method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, body },
+      { service, regions, keys: this.keys, now: this.clock() },
+    );
+    if (!result.ok) {
+      const [code, status] = AUTH_ERRORS[service][result.kind];
+      this.answerError(ex, service, code, result.message, status);
+      throw new Silent();
+    }
+    ex.principal = result.principal;
+    return result.principal;
+  }
+
+  /** Rate limit, then injected faults that act before the operation. */
+  private async gate(ex: Exchange, service: ServiceName, principal: Principal): Promise<void> {
+    if (!this.throttle.take(service, ex.operation, principal.account, this.region, Date.now())) {
+      ex.throttled = true;
+      const [code, status, message] = THROTTLING[service];
+      await this.delay(this.latencyMs);
+      throw new Answer(code, message, status);
+    }
+    const fault = this.faults.pick(service, ex.operation, principal.account);
+    if (!fault) return;
+    if (fault.afterEffect) {
+      ex.pendingFault = fault;
+      return;
+    }
+    await this.applyFault(ex, service, fault);
+  }
+
+  private async afterEffect(ex: Exchange, service: ServiceName): Promise<void> {
+    if (ex.pendingFault) await this.applyFault(ex, service, ex.pendingFault);
+  }
+
+  private async applyFault(ex: Exchange, service: ServiceName, fault: FaultSpec): Promise<void> {
+    ex.fault = 'latency';
+    if (fault.latencyMs) await this.delay(fault.latencyMs);
+    if (fault.reset) {
+      ex.fault = 'reset';
+      const socket = ex.req.socket as Socket & { resetAndDestroy?: () => void };
+      if (socket.resetAndDestroy) socket.resetAndDestroy();
+      else socket.destroy();
+      this.record(ex, 0);
+      throw new Silent();
+    }
+    if (fault.hang) {
+      ex.fault = 'hang';
+      this.record(ex, 0);
+      await new Promise<void>((resolve) => {
+        if (this.closed || ex.res.destroyed) return resolve();
+        const wake = () => {
+          this.sleepers.delete(wake);
+          resolve();
+        };
+        ex.res.once('close', wake);
+        this.sleepers.add(wake);
+      });
+      throw new Silent();
+    }
+    if (fault.error) {
+      ex.fault = 'error';
+      const status = fault.status ?? (service === 'ivs' ? shapeStatus(fault.error) : undefined) ?? 500;
+      throw new Answer(fault.error, fault.message ?? `Injected fault: ${fault.error} for ${ex.operation}`, status);
+    }
+  }
+
+  private checkAuthorizer(ex: Exchange, service: ServiceName, principal: Principal, resourceArn?: string, resourceTags?: { [k: string]: string }): void {
+    if (!this.authorize) return;
+    const reason = this.authorize({ service, operation: ex.operation, action: `${service}:${ex.operation}`, principal, resourceArn, resourceTags });
+    if (reason !== undefined) {
+      throw new Answer('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim(), service === 'ivs' ? 403 : service === 'sts' ? 403 : 400);
+    }
+  }
+
+  private delay(ms: number): Promise<void> {
+    if (!ms || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private answerError(ex: Exchange, service: ServiceName, code: string, message: string, status: number): void {
+    const headers: { [k: string]: string } = {};
+    let contentType: string;
+    let payload: string;
+    if (service === 'ivs') {
+      headers['x-amzn-ErrorType'] = code;
+      contentType = 'application/json';
+      // Modeled IVS errors carry `exceptionMessage`; the front door's own errors carry `message`.
+      payload = JSON.stringify(isIvsError(code) ? { exceptionMessage: message } : { message });
+    } else if (service === 'secretsmanager') {
+      contentType = 'application/x-amz-json-1.1';
+      payload = JSON.stringify({ __type: code, Message: message });
+    } else {
+      contentType = 'text/xml';
+      payload = stsError(code, message, status, ex.requestId);
+    }
+    this.send(ex, status, contentType, payload, headers, code);
+  }
+
+  private send(ex: Exchange, status: number, contentType: string | undefined, payload: string | undefined, extra: { [k: string]: string } = {}, errorType?: string): void {
+    if (!ex.res.destroyed && !ex.res.headersSent) {
+      const headers: { [k: string]: string | number } = { 'x-amzn-RequestId': ex.requestId, ...extra };
+      if (contentType) headers['Content-Type'] = contentType;
+      headers['Content-Length'] = payload === undefined ? 0 : Buffer.byteLength(payload);
+      ex.res.writeHead(status, headers);
+      ex.res.end(payload);
+    }
+    this.record(ex, status, errorType);
+  }
+
+  private record(ex: Exchange, status: number, errorType?: string): void {
+    const entry: LogEntry = {
+      seq: ++this.seq,
+      time: new Date(ex.started),
+      service: ex.service,
+      operation: ex.operation,
+      account: ex.principal?.account,
+      principal: ex.principal?.arn,
+      status,
+      errorType,
+      arn: ex.arn,
+      input: ex.input,
+      unknownMembers: ex.unknownMembers,
+      throttled: ex.throttled,
+      fault: ex.fault,
+      internalError: ex.internalError,
+      durationMs: Date.now() - ex.started,
+    };
+    for (const k of Object.keys(entry) as (keyof LogEntry)[]) if (entry[k] === undefined) delete (entry as unknown as { [k: string]: unknown })[k];
+    this.log.push(entry);
+    this.onRequest?.(entry);
+  }
+}
+
+function isIvsError(code: string): boolean {
+  try {
+    return !!shape(code).error;
+  } catch {
+    return false;
+  }
+}
+
+function shapeStatus(code: string): number | undefined {
+  return isIvsError(code) ? shape(code).httpStatus : undefined;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Starts an emulator on 127.0.0.1 (a free port unless `port` is given). */
+export function startEmulator(options: EmulatorOptions = {}): Promise<IvsEmulator> {
+  return IvsEmulator.start(options);
+}

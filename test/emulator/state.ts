@@ -1,0 +1,294 @@
+// Everything the emulator holds, across accounts and regions (every record carries both; ARNs
+// include them). Tests reach it as `emulator.state`: helpers to set up what the SDK cannot
+// (a live channel, a secret made by CloudFormation), accessors for sensitive values, and a
+// snapshot of every resource so a test can assert that nothing is orphaned.
+import { secretArn, streamId, versionId } from './ids';
+
+export interface MultitrackInputConfiguration {
+  enabled: boolean;
+  policy?: string;
+  maximumResolution?: string;
+}
+
+export interface LiveStream {
+  readonly streamId: string;
+  readonly startTime: Date;
+  health: string;
+  viewerCount: number;
+}
+
+export interface ChannelRecord {
+  readonly arn: string;
+  readonly id: string;
+  readonly account: string;
+  readonly region: string;
+  name: string;
+  latencyMode: string;
+  type: string;
+  authorized: boolean;
+  insecureIngest: boolean;
+  preset: string;
+  recordingConfigurationArn: string;
+  playbackRestrictionPolicyArn: string;
+  adConfigurationArn: string;
+  multitrackInputConfiguration: MultitrackInputConfiguration;
+  containerFormat: string;
+  readonly ingestEndpoint: string;
+  readonly playbackUrl: string;
+  readonly srt: { readonly endpoint: string; readonly passphrase: string };
+  tags: { [key: string]: string };
+  live?: LiveStream;
+}
+
+export interface StreamKeyRecord {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly channelArn: string;
+  readonly value: string;
+  tags: { [key: string]: string };
+}
+
+export interface PlaybackKeyPairRecord {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  readonly fingerprint: string;
+  readonly publicKeyPem: string;
+  tags: { [key: string]: string };
+}
+
+export interface RecordingConfigurationRecord {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly name: string;
+  readonly destinationConfiguration: unknown;
+  readonly state: string;
+  readonly thumbnailConfiguration?: unknown;
+  readonly recordingReconnectWindowSeconds: number;
+  readonly renditionConfiguration?: unknown;
+  tags: { [key: string]: string };
+}
+
+export interface PlaybackRestrictionPolicyRecord {
+  readonly arn: string;
+  readonly account: string;
+  readonly region: string;
+  name: string;
+  allowedCountries: string[];
+  allowedOrigins: string[];
+  enableStrictOriginEnforcement: boolean;
+  tags: { [key: string]: string };
+}
+
+export interface SecretVersion {
+  readonly versionId: string;
+  readonly secretString?: string;
+  readonly secretBinary?: string;
+  stages: string[];
+  readonly createdDate: Date;
+}
+
+export interface SecretRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  description?: string;
+  kmsKeyId?: string;
+  tags: { Key: string; Value: string }[];
+  versions: SecretVersion[];
+  readonly createdDate: Date;
+  lastChangedDate: Date;
+  /** Set when DeleteSecret scheduled the deletion (recovery window); the secret still exists. */
+  deletedDate?: Date;
+}
+
+export type IvsRecord = ChannelRecord | StreamKeyRecord | PlaybackKeyPairRecord | RecordingConfigurationRecord | PlaybackRestrictionPolicyRecord;
+
+/** Every resource, without secret values (stream key values, SRT passphrases, secret strings). */
+export interface Snapshot {
+  readonly channels: readonly { arn: string; account: string; region: string; name: string; live: boolean; tags: { [k: string]: string } }[];
+  readonly streamKeys: readonly { arn: string; account: string; region: string; channelArn: string; tags: { [k: string]: string } }[];
+  readonly playbackKeyPairs: readonly { arn: string; account: string; region: string; name: string; fingerprint: string; tags: { [k: string]: string } }[];
+  readonly recordingConfigurations: readonly { arn: string; account: string; region: string; name: string }[];
+  readonly playbackRestrictionPolicies: readonly { arn: string; account: string; region: string; name: string }[];
+  readonly secrets: readonly {
+    arn: string; account: string; region: string; name: string; tags: { [k: string]: string };
+    hasValue: boolean; versions: number; scheduledForDeletion: boolean;
+  }[];
+}
+
+export interface CreateSecretOptions {
+  readonly name: string;
+  /** @default the emulator's test account */
+  readonly account?: string;
+  /** @default the emulator's region */
+  readonly region?: string;
+  readonly tags?: { readonly [key: string]: string };
+  readonly description?: string;
+  /** An initial value (CloudFormation's SecretString); none by default, as cdk-ivs creates them. */
+  readonly secretString?: string;
+}
+
+function copy<T>(v: T): T {
+  return structuredClone(v);
+}
+
+export class EmulatorState {
+  readonly channels = new Map<string, ChannelRecord>();
+  readonly streamKeys = new Map<string, StreamKeyRecord>();
+  readonly playbackKeyPairs = new Map<string, PlaybackKeyPairRecord>();
+  readonly recordingConfigurations = new Map<string, RecordingConfigurationRecord>();
+  readonly playbackRestrictionPolicies = new Map<string, PlaybackRestrictionPolicyRecord>();
+  readonly secrets = new Map<string, SecretRecord>();
+
+  constructor(readonly defaultAccount: string, readonly region: string) {}
+
+  /**
+   * Makes a channel live (as if an encoder were streaming to it) or offline. While live,
+   * UpdateChannel and DeleteChannel answer 409 ConflictException until StopStream.
+   */
+  setLive(channelArn: string, live = true): void {
+    const channel = this.channels.get(channelArn);
+    if (!channel) throw new Error(`emulator: no channel ${channelArn}`);
+    channel.live = live ? { streamId: streamId(), startTime: new Date(), health: 'HEALTHY', viewerCount: 0 } : undefined;
+  }
+
+  isLive(channelArn: string): boolean {
+    return !!this.channels.get(channelArn)?.live;
+  }
+
+  /** A copy of a channel, SRT passphrase included (keep it out of logs). */
+  channel(arn: string): ChannelRecord | undefined {
+    const c = this.channels.get(arn);
+    return c && copy(c);
+  }
+
+  /** Copies of the stream keys of a channel, values included (keep them out of logs). */
+  streamKeysOf(channelArn: string): StreamKeyRecord[] {
+    return [...this.streamKeys.values()].filter((k) => k.channelArn === channelArn).map(copy);
+  }
+
+  getStreamKeyValue(arn: string): string | undefined {
+    return this.streamKeys.get(arn)?.value;
+  }
+
+  /** Creates a secret directly, as CloudFormation would (AWS::SecretsManager::Secret). */
+  createSecret(options: CreateSecretOptions): { arn: string; name: string } {
+    const account = options.account ?? this.defaultAccount;
+    const region = options.region ?? this.region;
+    if (this.findSecret(account, region, options.name)) throw new Error(`emulator: secret ${options.name} already exists`);
+    return this.addSecret({
+      name: options.name,
+      account,
+      region,
+      description: options.description,
+      tags: Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      secretString: options.secretString,
+    });
+  }
+
+  /** @internal used by CreateSecret and createSecret() */
+  addSecret(p: { name: string; account: string; region: string; description?: string; kmsKeyId?: string; tags: { Key: string; Value: string }[]; secretString?: string; secretBinary?: string; versionId?: string }): SecretRecord {
+    const now = new Date();
+    const record: SecretRecord = {
+      arn: secretArn(p.region, p.account, p.name),
+      name: p.name,
+      account: p.account,
+      region: p.region,
+      description: p.description,
+      kmsKeyId: p.kmsKeyId,
+      tags: p.tags,
+      versions: [],
+      createdDate: now,
+      lastChangedDate: now,
+    };
+    if (p.secretString !== undefined || p.secretBinary !== undefined) {
+      record.versions.push({ versionId: p.versionId ?? versionId(), secretString: p.secretString, secretBinary: p.secretBinary, stages: ['AWSCURRENT'], createdDate: now });
+    }
+    this.secrets.set(record.arn, record);
+    return record;
+  }
+
+  /**
+   * A secret by full ARN, partial ARN (without the random suffix) or name, in one account and
+   * region, as Secrets Manager resolves SecretId.
+   */
+  findSecret(account: string, region: string, secretId: string): SecretRecord | undefined {
+    const direct = this.secrets.get(secretId);
+    if (direct) return direct.account === account && direct.region === region ? direct : undefined;
+    for (const s of this.secrets.values()) {
+      if (s.account !== account || s.region !== region) continue;
+      if (s.name === secretId || s.arn.slice(0, -7) === secretId) return s;
+    }
+    return undefined;
+  }
+
+  /** Removes a secret immediately (CloudFormation's delete, or test cleanup). */
+  deleteSecret(secretId: string, account: string = this.defaultAccount, region: string = this.region): void {
+    const s = this.findSecret(account, region, secretId);
+    if (s) this.secrets.delete(s.arn);
+  }
+
+  /** The AWSCURRENT SecretString of a secret (undefined when it has no value). */
+  getSecretString(secretId: string, account: string = this.defaultAccount, region: string = this.region): string | undefined {
+    const s = this.findSecret(account, region, secretId);
+    return s?.versions.find((v) => v.stages.includes('AWSCURRENT'))?.secretString;
+  }
+
+  /** The tags of a secret as a map. */
+  secretTags(secretId: string, account: string = this.defaultAccount, region: string = this.region): { [k: string]: string } | undefined {
+    const s = this.findSecret(account, region, secretId);
+    return s && Object.fromEntries(s.tags.map((t) => [t.Key, t.Value]));
+  }
+
+  /** Any IVS resource by ARN. */
+  ivsResource(arn: string): IvsRecord | undefined {
+    return this.channels.get(arn) ?? this.streamKeys.get(arn) ?? this.playbackKeyPairs.get(arn)
+      ?? this.recordingConfigurations.get(arn) ?? this.playbackRestrictionPolicies.get(arn);
+  }
+
+  /** Every resource (all accounts and regions), without secret values. */
+  snapshot(): Snapshot {
+    return copy({
+      channels: [...this.channels.values()].map((c) => ({ arn: c.arn, account: c.account, region: c.region, name: c.name, live: !!c.live, tags: c.tags })),
+      streamKeys: [...this.streamKeys.values()].map((k) => ({ arn: k.arn, account: k.account, region: k.region, channelArn: k.channelArn, tags: k.tags })),
+      playbackKeyPairs: [...this.playbackKeyPairs.values()].map((p) => ({ arn: p.arn, account: p.account, region: p.region, name: p.name, fingerprint: p.fingerprint, tags: p.tags })),
+      recordingConfigurations: [...this.recordingConfigurations.values()].map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
+      playbackRestrictionPolicies: [...this.playbackRestrictionPolicies.values()].map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
+      secrets: [...this.secrets.values()].map((s) => ({
+        arn: s.arn,
+        account: s.account,
+        region: s.region,
+        name: s.name,
+        tags: Object.fromEntries(s.tags.map((t) => [t.Key, t.Value])),
+        hasValue: s.versions.length > 0,
+        versions: s.versions.length,
+        scheduledForDeletion: !!s.deletedDate,
+      })),
+    });
+  }
+
+  /**
+   * True when no IVS resource and no secret exists (secrets scheduled for deletion count as
+   * gone unless `countScheduledSecrets`).
+   */
+  isEmpty(options: { countScheduledSecrets?: boolean } = {}): boolean {
+    const secrets = [...this.secrets.values()].filter((s) => options.countScheduledSecrets || !s.deletedDate);
+    return this.channels.size + this.streamKeys.size + this.playbackKeyPairs.size + this.recordingConfigurations.size
+      + this.playbackRestrictionPolicies.size + secrets.length === 0;
+  }
+
+  /** Forgets every resource. */
+  reset(): void {
+    this.channels.clear();
+    this.streamKeys.clear();
+    this.playbackKeyPairs.clear();
+    this.recordingConfigurations.clear();
+    this.playbackRestrictionPolicies.clear();
+    this.secrets.clear();
+  }
+}
