@@ -4,9 +4,10 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Type checking runs once, in `npm run typecheck`; jest only transpiles, which keeps it fast.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts' },
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   collectCoverage: true,
   collectCoverageFrom: ['lib/**/*.ts', 'lambda/**/*.ts', '!lib/**/*.d.ts', '!lib/generated/**'],

@@ -68,10 +68,11 @@ export const channel: ResourceHandler<ChannelProps> = {
       current = must((await whileLive(session, 'stop the stream, then deploy again', () => session.ivs(update, arn))).channel, 'channel');
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);
-    // Only a new secret is written: nothing an update changes reaches the secret's value.
-    const newSecretArn = props.SecretArn !== oldProps.SecretArn ? props.SecretArn : undefined;
-    const key = await channelStreamKey(session, arn, newSecretArn !== undefined || props.ExposeStreamKeyValue === true) ?? {};
-    if (newSecretArn) await writeStreamSecret(session, newSecretArn, current, key);
+    // The secret is rewritten on every update: the channel's key may have changed since (a
+    // StreamKey rotation), and the handler may not read the secret to compare.
+    const secretArn = props.SecretArn;
+    const key = await channelStreamKey(session, arn, secretArn !== undefined || props.ExposeStreamKeyValue === true) ?? {};
+    if (secretArn) await writeStreamSecret(session, secretArn, current, key);
     return channelResponse(current, key, props);
   },
 

@@ -13,6 +13,7 @@ import {
   Duration,
   Lazy,
   RemovalPolicy,
+  Size,
   Stack,
   TagManager,
   TagType,
@@ -31,14 +32,17 @@ export const HANDLER_CODE_DIRECTORY = path.join(__dirname, '..', 'assets', 'prov
 /** Lambda timeout of the provider. */
 export const PROVIDER_TIMEOUT = Duration.minutes(5);
 
+/** Memory of the provider: more than the 128 MiB default buys CPU for the SDK's cold start. */
+export const PROVIDER_MEMORY = Size.mebibytes(256);
+
 /** How long CloudFormation waits for an answer before it fails the resource. */
 export const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /**
  * The IVS statements of the provider role: exactly the actions the handler calls, each on the IVS
  * resource types (in the stack's account and region) IAM authorizes it against. CreateChannel and
- * DeleteChannel are authorized against the channel and its stream key, ListStreamKeys against both
- * too; CreateChannel and UpdateChannel may also be authorized against the resources a channel refers
+ * DeleteChannel are authorized against the channel and its stream key, ListStreamKeys and
+ * CreateStreamKey against both too; CreateChannel and UpdateChannel may also be authorized against the resources a channel refers
  * to. IAM's Playback-Key-Pair resource type has ARNs `...:playback-key/<id>`.
  */
 export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly resourceTypes: readonly string[]; readonly actions: readonly string[] }> = [
@@ -52,6 +56,7 @@ export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly reso
       'ivs:DeleteChannel',
       'ivs:StopStream',
       'ivs:ListStreamKeys',
+      'ivs:CreateStreamKey',
       'ivs:TagResource',
       'ivs:UntagResource',
     ],
@@ -126,6 +131,7 @@ export function getOrCreateProvider(scope: Construct): CustomResourceProvider {
     codeDirectory: HANDLER_CODE_DIRECTORY,
     runtime: CustomResourceProviderRuntime.NODEJS_24_X,
     timeout: PROVIDER_TIMEOUT,
+    memorySize: PROVIDER_MEMORY,
     description: 'cdk-ivs: Amazon IVS channels, stream keys and playback key pairs',
     policyStatements: providerPolicyStatements(),
   });

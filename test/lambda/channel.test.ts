@@ -267,15 +267,19 @@ describe('Update', () => {
     expect(response).toMatchObject({ NoEcho: true, Data: { StreamKeyValue: STREAM_KEY_VALUE } });
   });
 
-  test('leaves an unchanged secret alone', async () => {
-    // GIVEN
+  test('rewrites the secret on every update, with the key the channel has now', async () => {
+    // GIVEN an unchanged secret (the key may have been rotated by a StreamKey since)
     const event = update({ ...old, SecretArn: SECRET_ARN, Authorized: 'true' }, { ...old, SecretArn: SECRET_ARN });
 
     // WHEN
-    await handler(event, makeContext());
+    const response = await handler(event, makeContext());
 
-    // THEN
-    expect(secrets).not.toHaveReceivedCommand(PutSecretValueCommand);
+    // THEN the current key is re-read and written, but not exposed in Data
+    expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: STREAM_KEY_ARN });
+    const written = JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!);
+    expect(written).toMatchObject({ streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE });
+    expect(response).not.toHaveProperty('NoEcho');
+    expect(JSON.stringify(response)).not.toContain(STREAM_KEY_VALUE);
   });
 
   test('answers with empty key attributes for a channel without a stream key', async () => {
