@@ -1,0 +1,87 @@
+// The package as users get it: `npm pack`, install the tarball into a fresh CDK app in a temp folder,
+// synthesize there. Consumers must need no esbuild, Docker or network at synth. Needs `npm run build`
+// first (npm test does it).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..', '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let work: string;
+let tarball: string;
+let packedFiles: string[];
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ivs-pack-'));
+  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+  tarball = path.join(work, packed.filename);
+  packedFiles = packed.files.map((f: { path: string }) => f.path);
+}, 60_000);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test('the tarball holds the built library and the bundled handler, not the sources', () => {
+  expect(packedFiles).toEqual(expect.arrayContaining([
+    'assets/provider/index.js', 'lib/index.js', 'lib/index.d.ts', 'lib/channel.js', '.jsii', 'README.md', 'LICENSE', 'package.json',
+  ]));
+  expect(packedFiles.filter((f) => /^(lambda|test|scripts|examples|bench)\//.test(f))).toEqual([]);
+  expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  // The provider folder is copied whole into the Lambda asset: only the bundle belongs there.
+  expect(packedFiles.filter((f) => f.startsWith('assets/'))).toEqual(['assets/provider/index.js']);
+});
+
+test('a fresh app that installs the tarball synthesizes with no esbuild, Docker or network', () => {
+  // GIVEN a CDK app with its own aws-cdk-lib and constructs (the peer dependencies) and the tarball
+  const app = path.join(work, 'consumer');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  execFileSync(npm, ['install', '--offline', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', tarball], { cwd: app, stdio: 'pipe' });
+  for (const peer of ['aws-cdk-lib', 'constructs']) {
+    fs.symlinkSync(path.join(root, 'node_modules', peer), path.join(app, 'node_modules', peer), 'dir');
+  }
+  // A preload that makes any use of esbuild or Docker, or any network connection, fail loudly.
+  fs.writeFileSync(path.join(app, 'forbid.js'), `
+    const Module = require('module'); const cp = require('child_process'); const net = require('net');
+    const load = Module._load;
+    Module._load = function (request, ...rest) {
+      if (/^esbuild/.test(request)) throw new Error('esbuild required at synth');
+      return load.call(this, request, ...rest);
+    };
+    for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync']) {
+      const original = cp[name];
+      cp[name] = function (cmd, ...rest) {
+        if (/docker|esbuild/.test(String(cmd))) throw new Error('child process at synth: ' + cmd);
+        return original.call(this, cmd, ...rest);
+      };
+    }
+    net.Socket.prototype.connect = function () { throw new Error('network used at synth'); };
+  `);
+  fs.writeFileSync(path.join(app, 'app.js'), `
+    const { App, Stack } = require('aws-cdk-lib');
+    const { Channel, PlaybackKeyPair } = require('cdk-ivs');
+    const app = new App({ outdir: 'cdk.out' });
+    const stack = new Stack(app, 'Consumer');
+    const channel = new Channel(stack, 'Channel', { storeStreamKeyInSecret: true });
+    channel.addStreamKey('StreamKey');
+    new PlaybackKeyPair(stack, 'Keys');
+    app.synth();
+  `);
+
+  // WHEN it synthesizes
+  execFileSync(process.execPath, ['-r', './forbid.js', 'app.js'], { cwd: app, stdio: 'pipe', env: { ...process.env, CDK_VALIDATION: 'false' } });
+
+  // THEN the installed package is the tarball's (not this checkout) and the asset is its bundle
+  expect(fs.realpathSync(path.join(app, 'node_modules', 'cdk-ivs'))).toBe(path.join(app, 'node_modules', 'cdk-ivs'));
+  const out = path.join(app, 'cdk.out');
+  const template = JSON.parse(fs.readFileSync(path.join(out, 'Consumer.template.json'), 'utf8'));
+  const types = Object.values(template.Resources).map((r: any) => r.Type);
+  expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(1);
+  expect(types).toEqual(expect.arrayContaining(['Custom::IvsChannel', 'Custom::IvsStreamKey', 'Custom::IvsPlaybackKeyPair']));
+  const assets = fs.readdirSync(out).filter((f) => f.startsWith('asset.'));
+  expect(assets).toHaveLength(1);
+  const asset = path.join(out, assets[0]);
+  expect(fs.readdirSync(asset).sort()).toEqual(['__entrypoint__.js', 'index.js']);
+  expect(fs.readFileSync(path.join(asset, 'index.js'))).toEqual(fs.readFileSync(path.join(app, 'node_modules', 'cdk-ivs', 'assets', 'provider', 'index.js')));
+}, 60_000);
