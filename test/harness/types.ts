@@ -1,0 +1,147 @@
+/** Public types of the local deploy harness. */
+import type { Json, JsonObject } from './intrinsics';
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface HarnessOptions {
+  /** @default the stack's environment, else 'us-east-1' */
+  readonly region?: string;
+  /** @default the stack's environment, else '123456789012' */
+  readonly accountId?: string;
+  /** @default 'aws' */
+  readonly partition?: string;
+  /** @default 'amazonaws.com' */
+  readonly urlSuffix?: string;
+  /** The Lambda execution role's credentials, handed to every invocation.
+   * @default AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY */
+  readonly credentials?: Credentials;
+  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets).
+   * @default credentials */
+  readonly deployerCredentials?: Credentials;
+  /** One endpoint for every AWS service (AWS_ENDPOINT_URL in the Lambda; also the harness's own
+   * Secrets Manager calls). */
+  readonly endpoint?: string;
+  /** Per-service endpoints by SDK service id: `{ IVS: url, SECRETS_MANAGER: url, STS: url }`
+   * (camelCase `secretsManager` works too). Each becomes AWS_ENDPOINT_URL_<ID> in the Lambda. */
+  readonly serviceEndpoints?: Record<string, string>;
+  /** Extra environment variables for every invocation (win over the function's own). */
+  readonly environment?: Record<string, string>;
+  /** Template parameter values (win over Default). */
+  readonly parameters?: Record<string, string>;
+  /** Exports of other stacks, for Fn::ImportValue. */
+  readonly imports?: Record<string, string>;
+  /** Overrides every function's Timeout (seconds, fractions allowed). */
+  readonly functionTimeoutSeconds?: number;
+  /** Overrides every custom resource's ServiceTimeout (seconds, fractions allowed). */
+  readonly serviceTimeoutSeconds?: number;
+  /** Lambda invocations running at once (CloudFormation runs independent resources in parallel).
+   * @default 4 */
+  readonly concurrency?: number;
+  /** Re-invocations after a crash or timeout without an answer (Lambda retries an asynchronous
+   * invocation twice, after 1 and 2 minutes; here immediately). @default 0 */
+  readonly lambdaRetries?: number;
+  /** The response server answers 500 to the first N PUTs. @default 0 */
+  readonly failResponses?: number;
+  /** One line per resource step (and per stack status change), for a demo or a test. */
+  readonly onProgress?: (line: string, event: ProgressEvent) => void;
+  /** Every log event of every invocation, as it is written. */
+  readonly onLog?: (entry: LogEntry) => void;
+  /** @default process.execPath */
+  readonly nodeBinary?: string;
+}
+
+export type RequestType = 'Create' | 'Update' | 'Delete';
+export type Phase = 'create' | 'update' | 'rollback' | 'cleanup' | 'delete';
+export type ResourceKind = 'custom' | 'simulated' | 'skipped';
+
+export type StackStatus =
+  | 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED'
+  | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
+  | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+
+export interface LogEntry {
+  readonly logicalId: string;
+  readonly requestType: RequestType;
+  /** CloudFormation's RequestId of the event. */
+  readonly requestId: string;
+  /** One log event (multi-line messages keep their newlines, as in CloudWatch). */
+  readonly message: string;
+}
+
+/** One request to one resource: what was asked and how it ended. */
+export interface StepRecord {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly kind: ResourceKind;
+  readonly requestType: RequestType;
+  readonly phase: Phase;
+  readonly status: 'SUCCESS' | 'FAILED' | 'SKIPPED';
+  /** CloudFormation's resource status: CREATE_COMPLETE, UPDATE_FAILED, DELETE_SKIPPED, ... */
+  readonly resourceStatus: string;
+  readonly reason?: string;
+  /** The physical id after the step (the answered one). */
+  readonly physicalId?: string;
+  /** The physical id the request carried (Update, Delete). */
+  readonly requestPhysicalId?: string;
+  /** Data of the answer, values replaced by '*****' when the answer had NoEcho. */
+  readonly data?: Record<string, Json>;
+  readonly noEcho?: boolean;
+  /** When the step started (epoch ms; a custom resource's includes waiting for a free slot). */
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Custom resources: the event's RequestId, ResourceProperties, OldResourceProperties. */
+  readonly requestId?: string;
+  readonly properties?: JsonObject;
+  readonly oldProperties?: JsonObject;
+  /** Custom resources: Lambda invocations made, PUTs received for the ResponseURL. */
+  readonly invocations?: number;
+  readonly responseAttempts?: number;
+  /** 'handler' when the answer came over the ResponseURL, 'harness' when CloudFormation's side
+   * decided (no answer in time, invalid answer, template error). */
+  readonly answeredBy?: 'handler' | 'harness';
+  readonly logs: readonly string[];
+}
+
+export interface OperationResult {
+  readonly operation: 'create' | 'update' | 'delete';
+  readonly stackStatus: StackStatus;
+  readonly success: boolean;
+  /** The stack status reason when it failed. */
+  readonly reason?: string;
+  readonly records: readonly StepRecord[];
+  /** Outputs after the operation (values from NoEcho answers masked as '****'). */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Resources in the template the harness does not simulate. */
+  readonly skipped: ReadonlyArray<{ readonly logicalId: string; readonly resourceType: string }>;
+  readonly durationMs: number;
+  /** Every log event of every invocation in this operation. */
+  readonly logs: readonly LogEntry[];
+}
+
+export interface ProgressEvent {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly status: string;
+  readonly phase?: Phase;
+  readonly physicalId?: string;
+  readonly reason?: string;
+  readonly durationMs?: number;
+}
+
+/** A resource as the stack holds it now. */
+export interface ResourceSnapshot {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly kind: ResourceKind;
+  readonly physicalId: string;
+  /** Custom resources: the answer's Data (not masked: GetAtt sees it). */
+  readonly data: Readonly<Record<string, Json>>;
+  readonly noEcho: boolean;
+  /** The properties last applied (custom resources: as handed over, all scalars strings). */
+  readonly properties: JsonObject;
+}
