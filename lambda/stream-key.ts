@@ -1,20 +1,22 @@
 // Custom::IvsStreamKey. IVS allows one stream key per channel and CreateChannel already made one, so
 // Create adopts the channel's key and creates one only when the channel has none. A new Rotation
-// value replaces the key (DeleteStreamKey, then CreateStreamKey). Delete removes only keys this
-// handler created (tagged CREATED_BY_TAG): an adopted key stays with its channel.
+// value replaces the key: every key of the channel is deleted, then CreateStreamKey. Delete leaves
+// the key with its channel (a channel needs its key to stream; DeleteChannel removes it), so a
+// rollback's cleanup never leaves a channel keyless.
 
 import {
   CreateStreamKeyCommand,
   DeleteStreamKeyCommand,
   GetChannelCommand,
   GetStreamKeyCommand,
+  ListStreamKeysCommand,
   StreamKey,
   TagResourceCommand,
 } from '@aws-sdk/client-ivs';
 import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
 import type { Session } from './clients';
 import { ResourceHandler, channelStreamKey, reconcileTags, respond, writeStreamSecret } from './common';
-import { NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
+import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
 
@@ -29,7 +31,9 @@ export const streamKey: ResourceHandler<StreamKeyProps> = {
     // Another channel: a key there (CloudFormation then deletes the old one).
     if (props.ChannelArn !== oldProps.ChannelArn) return adoptOrCreate(session, props);
     if (props.Rotation !== oldProps.Rotation) {
-      await deleteKey(session, arn);
+      // All of the channel's keys, not only this resource's: after a rollback the channel may hold
+      // a key CloudFormation no longer knows, and IVS allows one.
+      await deleteChannelKeys(session, channelArnOf(props));
       return createKey(session, props);
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);
@@ -39,15 +43,9 @@ export const streamKey: ResourceHandler<StreamKeyProps> = {
     return keyResponse(props, key);
   },
 
-  async onDelete(session, arn) {
-    let key: StreamKey;
-    try {
-      key = await getKey(session, arn);
-    } catch (error) {
-      if (isCode(error, NOT_FOUND)) return;
-      throw error;
-    }
-    if (key.tags?.[CREATED_BY_TAG] !== undefined) await deleteKey(session, arn);
+  async onDelete() {
+    // The key stays with its channel: DeleteChannel removes it, and a rollback's cleanup (which
+    // deletes the key a failed deployment's rotation made) must not leave the channel without one.
   },
 };
 
@@ -98,6 +96,12 @@ function channelArnOf(props: StreamKeyProps): string {
 
 async function getKey(session: Session, arn: string): Promise<StreamKey> {
   return must((await session.ivs(new GetStreamKeyCommand({ arn }), arn)).streamKey, 'stream key');
+}
+
+/** Deletes every stream key of the channel; a key already gone counts as deleted. */
+async function deleteChannelKeys(session: Session, channelArn: string): Promise<void> {
+  const { streamKeys } = await session.ivs(new ListStreamKeysCommand({ channelArn }), channelArn);
+  for (const key of streamKeys ?? []) if (key.arn) await deleteKey(session, key.arn);
 }
 
 /** DeleteStreamKey; a key already gone counts as deleted. */

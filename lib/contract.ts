@@ -130,7 +130,7 @@ export interface PlaybackKeyPairSecretValue {
  */
 export const SECRET_OWNER_TAG = 'cdk-ivs:stack';
 
-/** Tag the handler sets on stream keys it creates (not on keys it adopts), so delete knows which to remove. */
+/** Tag the handler sets on stream keys it creates (not on keys it adopts): shows which keys cdk-ivs made. */
 export const CREATED_BY_TAG = 'cdk-ivs:created-by';
 
 /** RTMPS ingest URL of an ingest endpoint, as IVS documents it. */

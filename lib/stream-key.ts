@@ -10,7 +10,7 @@ import { checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
  * Tags IVS allows on a stream key, less the one the provider sets on keys it creates (which is
- * reserved: it tells the provider which keys to delete).
+ * reserved: it marks the keys cdk-ivs made).
  */
 const STREAM_KEY_TAG_RULES = { maxCount: 49, reservedKeys: [CREATED_BY_TAG] };
 
@@ -59,8 +59,9 @@ export interface StreamKeyProps {
   readonly storeStreamKeyInSecret?: boolean;
 
   /**
-   * What happens to the key (and its secret) when it leaves the stack. A key adopted from its
-   * channel and never rotated stays with the channel either way.
+   * What happens to the key's secret when it leaves the stack. The key itself always stays with
+   * its channel, which needs it to stream (deleting the channel removes it); to revoke a key,
+   * change `rotation`.
    *
    * @default RemovalPolicy.DESTROY
    */
