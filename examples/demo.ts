@@ -16,11 +16,17 @@ const cdkCli = path.join(examples, '..', 'node_modules', '.bin', 'cdk');
 /** `cdk synth` of the example app at one stage, into its own cloud assembly folder. */
 function synth(stage: string, outdir: string): void {
   const started = Date.now();
-  execFileSync(cdkCli, ['synth', '--quiet', '--no-notices', '-c', `stage=${stage}`, '-o', outdir], {
-    cwd: examples,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
-  });
+  try {
+    execFileSync(cdkCli, ['synth', '--quiet', '--no-notices', '-c', `stage=${stage}`, '-o', outdir], {
+      cwd: examples,
+      stdio: 'pipe',
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+    });
+  } catch (error) {
+    // The CLI's own words (its stderr) say what went wrong; it is quiet only on success.
+    process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
+    throw new Error(`cdk synth (stage=${stage}) failed`);
+  }
   console.log(`synthesized ${STACK} (stage=${stage}) with the aws-cdk CLI in ${Date.now() - started} ms`);
 }
 
