@@ -2,15 +2,16 @@
 // combination rules the API documents. Unresolved tokens are skipped: only the deploy can check them.
 // Every error names the prop and the offending value. Internal: not exported from index.ts.
 
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import { ValidationError } from 'aws-cdk-lib/core/lib/errors';
-import { lit } from 'aws-cdk-lib/core/lib/helpers-internal';
+import { Duration, RemovalPolicy, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
 
+/** The error's name (aws-cdk-lib types it as a literal string). */
+const ERROR_NAME = 'CdkIvsInvalidProp' as ConstructorParameters<typeof ValidationError>[0];
+
 /** Throws aws-cdk-lib's ValidationError (Errors.isValidationError() is true) attached to `scope`. */
 export function fail(scope: IConstruct, message: string): never {
-  throw new ValidationError(lit`CdkIvsInvalidProp`, message, scope);
+  throw new ValidationError(ERROR_NAME, message, scope);
 }
 
 function shape(name: string): IvsShapeFacts {
