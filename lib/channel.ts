@@ -5,7 +5,7 @@ import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { CHANNEL_ATTRIBUTES } from './contract';
 import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
-import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
+import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
 import { checkChannel, checkString, fail } from './validation';
@@ -359,9 +359,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
   public readonly cdkTagManager: TagManager;
 
   private readonly resource: CustomResource;
-  private removalPolicy: RemovalPolicy;
-  private ownedSecret?: OwnedSecret;
-  private streamKeyValueReferenced = false;
+  private readonly keyAccess: StreamKeyAccess;
 
   /**
    * Creates a channel.
@@ -383,13 +381,14 @@ export class Channel extends ChannelBase implements ITaggableV2 {
       playbackRestrictionPolicyArn: props.playbackRestrictionPolicy?.playbackRestrictionPolicyArn,
     });
 
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key of channel ${this.node.path}`, removalPolicy);
     this.cdkTagManager = createTagManager(this, 'channel', props.tags);
 
     const multitrack = props.multitrackInputConfiguration;
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'channel',
-      removalPolicy: this.removalPolicy,
+      removalPolicy,
       properties: {
         Name: this.physicalName,
         Type: props.type,
@@ -406,8 +405,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
           : undefined,
         Tags: renderTags(this.cdkTagManager),
         StopStreamOnDelete: props.stopStreamOnDelete,
-        SecretArn: Lazy.string({ produce: () => this.ownedSecret?.resource.ref }),
-        ExposeStreamKeyValue: Lazy.any({ produce: () => (this.streamKeyValueReferenced ? true : undefined) }),
+        ...this.keyAccess.properties(),
       },
     });
 
@@ -420,7 +418,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
     this.defaultStreamKeyArn = this.resource.getAttString(CHANNEL_ATTRIBUTES.DefaultStreamKeyArn);
 
     if (props.storeStreamKeyInSecret) {
-      this.ensureSecret();
+      this.keyAccess.secret();
     }
   }
 
@@ -430,7 +428,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * value never appears in the template.
    */
   public get secret(): ISecret {
-    return this.ensureSecret().secret;
+    return this.keyAccess.secret();
   }
 
   /**
@@ -444,8 +442,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * @attribute
    */
   public get streamKeyValue(): string {
-    this.streamKeyValueReferenced = true;
-    return this.resource.getAttString(CHANNEL_ATTRIBUTES.StreamKeyValue);
+    return this.keyAccess.value(this.resource, CHANNEL_ATTRIBUTES.StreamKeyValue);
   }
 
   /**
@@ -464,14 +461,6 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     this.resource.applyRemovalPolicy(policy);
-    this.ownedSecret?.resource.applyRemovalPolicy(policy);
-    this.removalPolicy = policy;
-  }
-
-  private ensureSecret(): OwnedSecret {
-    if (!this.ownedSecret) {
-      this.ownedSecret = createOwnedSecret(this, 'Secret', `Amazon IVS stream key of channel ${this.node.path}`, this.removalPolicy);
-    }
-    return this.ownedSecret;
+    this.keyAccess.applyRemovalPolicy(policy);
   }
 }

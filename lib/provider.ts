@@ -186,6 +186,43 @@ export function createOwnedSecret(scope: Construct, id: string, description: str
 }
 
 /**
+ * What a Channel or StreamKey offers of its stream key: a secret created on first use, and the
+ * value in the response Data (with NoEcho) only once the app references it.
+ */
+export class StreamKeyAccess {
+  private owned?: OwnedSecret;
+  private valueReferenced = false;
+
+  constructor(private readonly scope: Construct, private readonly description: string, private removalPolicy: RemovalPolicy) {}
+
+  /** The SecretArn and ExposeStreamKeyValue properties; each is omitted until used. */
+  properties(): { SecretArn: string; ExposeStreamKeyValue: unknown } {
+    return {
+      SecretArn: Lazy.string({ produce: () => this.owned?.resource.ref }),
+      ExposeStreamKeyValue: Lazy.any({ produce: () => (this.valueReferenced ? true : undefined) }),
+    };
+  }
+
+  /** The secret, created now if it does not exist yet. */
+  secret(): ISecret {
+    this.owned ??= createOwnedSecret(this.scope, 'Secret', this.description, this.removalPolicy);
+    return this.owned.secret;
+  }
+
+  /** The value attribute of `resource`; referencing it makes the provider return the value. */
+  value(resource: CustomResource, attribute: string): string {
+    this.valueReferenced = true;
+    return resource.getAttString(attribute);
+  }
+
+  /** The secret follows its resource's removal policy. */
+  applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.owned?.resource.applyRemovalPolicy(policy);
+    this.removalPolicy = policy;
+  }
+}
+
+/**
  * A TagManager (map form) for a custom resource, seeded with the `tags` prop; `Tags.of(scope)` adds
  * to it. The rendered map is checked against the model after aspects have run.
  */

@@ -1,11 +1,11 @@
-import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, Lazy, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import type { IChannel } from './channel';
 import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES } from './contract';
-import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
+import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import { checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
@@ -113,9 +113,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
   public readonly cdkTagManager: TagManager;
 
   private readonly resource: CustomResource;
-  private removalPolicy: RemovalPolicy;
-  private ownedSecret?: OwnedSecret;
-  private streamKeyValueReferenced = false;
+  private readonly keyAccess: StreamKeyAccess;
 
   /**
    * Creates (or adopts) the stream key of a channel.
@@ -132,25 +130,25 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     }
     checkString(this, 'channel', props.channel.channelArn, 'ChannelArn');
     checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
     this.cdkTagManager = createTagManager(this, 'streamKey', props.tags, STREAM_KEY_TAG_RULES);
 
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'streamKey',
-      removalPolicy: this.removalPolicy,
+      removalPolicy,
       properties: {
         ChannelArn: props.channel.channelArn,
         Rotation: props.rotation,
         Tags: renderTags(this.cdkTagManager),
-        SecretArn: Lazy.string({ produce: () => this.ownedSecret?.resource.ref }),
-        ExposeStreamKeyValue: Lazy.any({ produce: () => (this.streamKeyValueReferenced ? true : undefined) }),
+        ...this.keyAccess.properties(),
       },
     });
 
     this.streamKeyArn = this.resource.ref;
 
     if (props.storeStreamKeyInSecret) {
-      this.ensureSecret();
+      this.keyAccess.secret();
     }
   }
 
@@ -160,7 +158,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    * appears in the template.
    */
   public get secret(): ISecret {
-    return this.ensureSecret().secret;
+    return this.keyAccess.secret();
   }
 
   /**
@@ -174,8 +172,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    * @attribute
    */
   public get streamKeyValue(): string {
-    this.streamKeyValueReferenced = true;
-    return this.resource.getAttString(STREAM_KEY_ATTRIBUTES.StreamKeyValue);
+    return this.keyAccess.value(this.resource, STREAM_KEY_ATTRIBUTES.StreamKeyValue);
   }
 
   /**
@@ -194,14 +191,6 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     this.resource.applyRemovalPolicy(policy);
-    this.ownedSecret?.resource.applyRemovalPolicy(policy);
-    this.removalPolicy = policy;
-  }
-
-  private ensureSecret(): OwnedSecret {
-    if (!this.ownedSecret) {
-      this.ownedSecret = createOwnedSecret(this, 'Secret', `Amazon IVS stream key ${this.node.path}`, this.removalPolicy);
-    }
-    return this.ownedSecret;
+    this.keyAccess.applyRemovalPolicy(policy);
   }
 }
