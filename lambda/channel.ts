@@ -7,6 +7,7 @@ import {
   CreateChannelRequest,
   DeleteChannelCommand,
   GetChannelCommand,
+  ListChannelsCommand,
   StopStreamCommand,
   StreamKey,
   UpdateChannelCommand,
@@ -14,7 +15,7 @@ import {
 } from '@aws-sdk/client-ivs';
 import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, reconcileTags, respond, writeStreamSecret } from './common';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
 import { CallError, NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
 import { logNote } from './log';
 import type { Props } from './properties';
@@ -44,8 +45,12 @@ const RESETS: ChannelSettings = {
 
 export const channel: ResourceHandler<ChannelProps> = {
   async onCreate(session, props) {
-    const created = await session.ivs(new CreateChannelCommand({ ...settings(props), tags: props.Tags } as CreateChannelRequest),
-      props.Name || '(unnamed channel)');
+    const target = props.Name || '(unnamed channel)';
+    const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
+    const created = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
+      list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
+      delete: (arn) => deleteChannel(session, arn, false),
+    });
     const ivsChannel = must(created.channel, 'channel');
     const arn = must(ivsChannel.arn, 'channel ARN');
     const key = created.streamKey ?? {};

@@ -33,27 +33,31 @@ export const MAX_ATTEMPTS = 12;
  */
 const CONNECTION_TIMEOUT_MS = 5_000;
 
-/** The AWS clients of one invocation and its deadline (epoch milliseconds). */
+/**
+ * The AWS clients of one invocation, its deadline (epoch milliseconds) and the CloudFormation
+ * RequestId of its event (the value of the tag creates carry: REQUEST_TAG).
+ */
 export class Session {
-  static fromContext(context: LambdaContext): Session {
+  static fromContext(context: LambdaContext, requestId: string): Session {
     const config = {
       maxAttempts: MAX_ATTEMPTS,
       retryMode: 'standard',
       requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
     };
     const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-    return new Session(new IvsClient(config), new SecretsManagerClient(config), deadline);
+    return new Session(new IvsClient(config), new SecretsManagerClient(config), deadline, requestId);
   }
 
   private constructor(
     private readonly ivsClient: IvsClient,
     private readonly secretsClient: SecretsManagerClient,
     readonly deadline: number,
+    readonly requestId: string,
   ) {}
 
   /** The same clients with the cleanup grace added to the deadline. */
   forCleanup(): Session {
-    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS);
+    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS, this.requestId);
   }
 
   /** Sends an IVS command; `target` (the ARN or name it acts on) goes to the log line. */
@@ -68,7 +72,8 @@ export class Session {
 
   /**
    * Logs the call and runs it, racing the deadline: the SDK gets the abort signal, and the race also
-   * ends a wait the signal cannot reach (a retry's backoff). Errors become CallErrors.
+   * ends a wait the signal cannot reach (a retry's backoff). Errors become CallErrors (with the SDK's
+   * count of attempts).
    */
   private async call<O>(service: string, command: object, target: string, send: (signal: AbortSignal) => Promise<O>): Promise<O> {
     const operation = operationOf(command);
@@ -85,7 +90,9 @@ export class Session {
     try {
       return await Promise.race([send(controller.signal), expired]);
     } catch (error) {
-      throw error instanceof CallError ? error : new CallError(operation, (error as Error).name ?? 'Error', errorText(error));
+      if (error instanceof CallError) throw error;
+      const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+      throw new CallError(operation, (error as Error).name ?? 'Error', errorText(error), attempts);
     } finally {
       clearTimeout(timer);
     }

@@ -1,4 +1,4 @@
-// Steps shared by the resource modules: tags, secrets, the channel's stream key, the response.
+// Steps shared by the resource modules: creates, tags, secrets, the channel's stream key, the response.
 
 import {
   Channel,
@@ -9,8 +9,10 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-ivs';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { CHANNEL_ATTRIBUTES, StreamSecretValue, rtmpsIngestUrl } from '../lib/contract';
+import type { MetadataBearer } from '@smithy/types';
+import { CHANNEL_ATTRIBUTES, REQUEST_TAG, StreamSecretValue, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
+import { CallError } from './errors';
 import type { HandlerResponse } from './types';
 
 export type Tags = { readonly [key: string]: string };
@@ -20,6 +22,62 @@ export interface ResourceHandler<P> {
   onCreate(session: Session, props: P): Promise<HandlerResponse>;
   onUpdate(session: Session, physicalId: string, props: P, oldProps: P): Promise<HandlerResponse>;
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
+}
+
+/** The tags of a create: the template's and REQUEST_TAG with this request's ID. */
+export function createTags(session: Session, tags: Tags = {}): Tags {
+  return { ...tags, [REQUEST_TAG]: session.requestId };
+}
+
+/** How createOnce finds and deletes what one create request made (T: the create's answer). */
+export interface RequestResources<T> {
+  /** Every resource that may carry REQUEST_TAG. */
+  list(): Promise<ReadonlyArray<{ readonly arn?: string; readonly tags?: Tags }>>;
+  delete(arn: string): Promise<void>;
+  /**
+   * The errors a retry meets when an earlier attempt took effect (the duplicate is refused), and
+   * how to read the resource that attempt made, for the answer that was lost.
+   */
+  readonly duplicate?: { readonly errors: readonly string[]; get(arn: string): Promise<Omit<T, '$metadata'>> };
+}
+
+/**
+ * Awaits a create (tagged with createTags) so that it leaves one resource. When the SDK retried it,
+ * an attempt whose answer was lost may have taken effect: the resources carrying this request's tag
+ * are listed, one is kept (the one returned; after a refused duplicate, the one found) and the
+ * others deleted. A create answered at the first attempt costs no extra call.
+ */
+export async function createOnce<T extends MetadataBearer>(
+  session: Session, create: Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
+): Promise<Omit<T, '$metadata'>> {
+  let created: T | undefined;
+  let refused: CallError | undefined;
+  try {
+    const answer = await create;
+    if ((answer.$metadata?.attempts ?? 1) < 2) return answer;
+    created = answer;
+  } catch (error) {
+    if (!(error instanceof CallError && error.attempts > 1 && resources.duplicate?.errors.includes(error.code))) throw error;
+    refused = error;
+  }
+  const tagged = (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : []));
+  const keep = created ? arnOf(created) : tagged[0];
+  for (const arn of tagged) if (arn !== keep) await resources.delete(arn);
+  if (created) return created;
+  if (keep === undefined) throw refused;
+  return resources.duplicate!.get(keep);
+}
+
+/** Every item of a paginated list call: `page` asks for one page, `items` reads it. */
+export async function listAll<P extends { nextToken?: string }, I>(page: (nextToken?: string) => Promise<P>, items: (answer: P) => I[] | undefined): Promise<I[]> {
+  const all: I[] = [];
+  let nextToken: string | undefined;
+  do {
+    const answer = await page(nextToken);
+    all.push(...items(answer) ?? []);
+    nextToken = answer.nextToken;
+  } while (nextToken);
+  return all;
 }
 
 /**

@@ -24,7 +24,7 @@ export async function handler(event: CustomResourceEvent, context: LambdaContext
   try {
     const resource = RESOURCES.get(event.ResourceType);
     if (!resource) throw new Error(`unknown resource type; this provider serves ${[...RESOURCES.keys()].join(', ')}`);
-    return await resource(event, Session.fromContext(context));
+    return await resource(event, Session.fromContext(context, event.RequestId));
   } catch (error) {
     throw cleanError(failureReason(event, error));
   }

@@ -7,11 +7,12 @@ import {
   DeletePlaybackKeyPairCommand,
   GetPlaybackKeyPairCommand,
   ImportPlaybackKeyPairCommand,
+  ListPlaybackKeyPairsCommand,
   PlaybackKeyPair,
 } from '@aws-sdk/client-ivs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES, PLAYBACK_KEY_PAIR_FIELDS, PlaybackKeyPairSecretValue } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, reconcileTags, respond, writeSecret } from './common';
+import { ResourceHandler, createOnce, createTags, listAll, reconcileTags, respond, writeSecret } from './common';
 import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
@@ -28,7 +29,7 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
       return importKeyPair(session, props);
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);
-    return keyPairResponse(must((await session.ivs(new GetPlaybackKeyPairCommand({ arn }), arn)).keyPair, 'key pair'));
+    return keyPairResponse(await getKeyPair(session, arn));
   },
 
   async onDelete(session, arn) {
@@ -43,8 +44,14 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   }
   const generated = props.PublicKeyMaterial === undefined ? generateP384() : undefined;
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
-  const imported = await session.ivs(new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: props.Tags }),
-    props.Name || '(unnamed key pair)');
+  const target = props.Name || '(unnamed key pair)';
+  const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
+  const imported = await createOnce(session, session.ivs(create, target), (answer) => answer.keyPair?.arn, {
+    list: () => listAll((nextToken) => session.ivs(new ListPlaybackKeyPairsCommand({ nextToken }), target), (page) => page.keyPairs),
+    delete: (arn) => deleteKeyPair(session, arn),
+    // The retry of an import that took effect is refused: the key exists (or, at the quota, no room).
+    duplicate: { errors: ['ConflictException', 'ServiceQuotaExceededException'], get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }) },
+  });
   const keyPair = must(imported.keyPair, 'key pair');
   const arn = must(keyPair.arn, 'key pair ARN');
   if (generated && secretArn) {
@@ -69,6 +76,10 @@ function keyPairResponse(keyPair: PlaybackKeyPair): HandlerResponse {
   const A = PLAYBACK_KEY_PAIR_ATTRIBUTES;
   const arn = must(keyPair.arn, 'key pair ARN');
   return respond(arn, { [A.Arn]: arn, [A.Name]: keyPair.name ?? '', [A.Fingerprint]: keyPair.fingerprint ?? '' });
+}
+
+async function getKeyPair(session: Session, arn: string): Promise<PlaybackKeyPair> {
+  return must((await session.ivs(new GetPlaybackKeyPairCommand({ arn }), arn)).keyPair, 'key pair');
 }
 
 /** DeletePlaybackKeyPair; a pair already gone counts as deleted. */

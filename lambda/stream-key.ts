@@ -2,7 +2,8 @@
 // Create adopts the channel's key and creates one only when the channel has none. A new Rotation
 // value replaces the key: every key of the channel is deleted, then CreateStreamKey. Delete leaves
 // the key with its channel (a channel needs its key to stream; DeleteChannel removes it), so a
-// rollback's cleanup never leaves a channel keyless.
+// rollback's cleanup never leaves a channel keyless; the stack may then name a deleted key, which an
+// update of its tags or secret replaces with the channel's.
 
 import {
   CreateStreamKeyCommand,
@@ -13,16 +14,14 @@ import {
   StreamKey,
   TagResourceCommand,
 } from '@aws-sdk/client-ivs';
-import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
+import { STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, reconcileTags, respond, writeStreamSecret } from './common';
-import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
+import { NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
 
 type StreamKeyProps = Props<typeof STREAM_KEY_FIELDS>;
-
-const CREATED_BY = { [CREATED_BY_TAG]: 'StreamKey' };
 
 export const streamKey: ResourceHandler<StreamKeyProps> = {
   onCreate: adoptOrCreate,
@@ -36,9 +35,16 @@ export const streamKey: ResourceHandler<StreamKeyProps> = {
       await deleteChannelKeys(session, channelArnOf(props));
       return createKey(session, props);
     }
-    await reconcileTags(session, arn, oldProps.Tags, props.Tags);
     const newSecretArn = props.SecretArn !== oldProps.SecretArn ? props.SecretArn : undefined;
-    const key = newSecretArn || props.ExposeStreamKeyValue ? await getKey(session, arn) : { arn };
+    let key: StreamKey;
+    try {
+      await reconcileTags(session, arn, oldProps.Tags, props.Tags);
+      key = newSecretArn || props.ExposeStreamKeyValue ? await getKey(session, arn) : { arn };
+    } catch (error) {
+      if (!isCode(error, NOT_FOUND)) throw error;
+      // The key is gone (a rolled-back deployment had rotated it): the channel's key, as on Create.
+      return adoptOrCreate(session, props);
+    }
     if (newSecretArn) await writeKeySecret(session, props, newSecretArn, key);
     return keyResponse(props, key);
   },
@@ -61,10 +67,18 @@ async function adoptOrCreate(session: Session, props: StreamKeyProps): Promise<H
   return keyResponse(props, adopted);
 }
 
-/** CreateStreamKey, tagged as created here. If its secret cannot be written, the key is deleted again. */
+/**
+ * CreateStreamKey (a retry after an attempt that took effect meets the one-key quota: the key found
+ * is that attempt's). If its secret cannot be written, the key is deleted again.
+ */
 async function createKey(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
   const channelArn = channelArnOf(props);
-  const created = await session.ivs(new CreateStreamKeyCommand({ channelArn, tags: { ...props.Tags, ...CREATED_BY } }), channelArn);
+  const create = new CreateStreamKeyCommand({ channelArn, tags: createTags(session, props.Tags) });
+  const created = await createOnce(session, session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
+    list: () => listAll((nextToken) => session.ivs(new ListStreamKeysCommand({ channelArn, nextToken }), channelArn), (page) => page.streamKeys),
+    delete: (arn) => deleteKey(session, arn),
+    duplicate: { errors: ['ServiceQuotaExceededException'], get: async (arn) => ({ streamKey: await getKey(session, arn) }) },
+  });
   const key = must(created.streamKey, 'stream key');
   const arn = must(key.arn, 'stream key ARN');
   const secretArn = props.SecretArn;

@@ -240,7 +240,7 @@ export interface ChannelProps {
   readonly adConfigurationArn?: string;
 
   /**
-   * Tags of the channel (at most 50, with those of `Tags.of()`).
+   * Tags of the channel (at most 49 with those of `Tags.of()`: the provider adds one).
    *
    * @default - no tags
    */

@@ -130,8 +130,12 @@ export interface PlaybackKeyPairSecretValue {
  */
 export const SECRET_OWNER_TAG = 'cdk-ivs:stack';
 
-/** Tag the handler sets on stream keys it creates (not on keys it adopts): shows which keys cdk-ivs made. */
-export const CREATED_BY_TAG = 'cdk-ivs:created-by';
+/**
+ * Tag the handler sets on every channel, stream key and playback key pair it creates, with the
+ * CloudFormation RequestId of the create: when the SDK retried a create whose first answer was lost,
+ * it finds what that request made, and keeps one.
+ */
+export const REQUEST_TAG = 'cdk-ivs:request';
 
 /** RTMPS ingest URL of an ingest endpoint, as IVS documents it. */
 export function rtmpsIngestUrl(ingestEndpoint: string): string {

@@ -40,7 +40,7 @@ export interface PlaybackKeyPairProps {
   readonly playbackKeyPairName?: string;
 
   /**
-   * Tags of the key pair (at most 50, with those of `Tags.of()`).
+   * Tags of the key pair (at most 49 with those of `Tags.of()`: the provider adds one).
    *
    * @default - no tags
    */

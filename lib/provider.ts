@@ -20,8 +20,8 @@ import {
 } from 'aws-cdk-lib';
 import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
-import { FIELDS, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
-import { checkTags, tagErrors, TagRules } from './validation';
+import { FIELDS, REQUEST_TAG, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
+import { checkTags, tagErrors } from './validation';
 
 /** Construct id of the provider, a child of the stack. */
 export const PROVIDER_ID = 'CdkIvsProvider';
@@ -100,8 +100,8 @@ function ivsArns(resourceType: string): string {
 
 /**
  * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): IVS actions on
- * IVS ARNs of the stack's account and region, and PutSecretValue only on secrets tagged with this
- * stack's ID (the secrets these constructs create).
+ * IVS ARNs of the stack's account and region, two list actions in its region, and PutSecretValue
+ * only on secrets tagged with this stack's ID (the secrets these constructs create).
  */
 export function providerPolicyStatements(): any[] {
   const ivs = IVS_STATEMENTS.map((statement) => ({
@@ -112,6 +112,16 @@ export function providerPolicyStatements(): any[] {
   }));
   return [
     ...ivs,
+    {
+      // After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
+      // resource-level permissions for these two actions, so `*`; the region condition keeps them
+      // to the stack's region (IAM policies are per account already).
+      Sid: 'IvsListsInRegion',
+      Effect: 'Allow',
+      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+    },
     {
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',
@@ -223,13 +233,19 @@ export class StreamKeyAccess {
 }
 
 /**
- * A TagManager (map form) for a custom resource, seeded with the `tags` prop; `Tags.of(scope)` adds
- * to it. The rendered map is checked against the model after aspects have run.
+ * The tags IVS allows (50) less the request tag the provider adds to what it creates, which is
+ * reserved: a user's value would be overwritten.
  */
-export function createTagManager(scope: IConstruct, kind: ResourceKind, tags: { [key: string]: string } | undefined, rules: TagRules = {}): TagManager {
-  checkTags(scope, 'tags', tags, rules);
+const TAG_RULES = { maxCount: 49, reservedKeys: [REQUEST_TAG] };
+
+/**
+ * A TagManager (map form) for a custom resource, seeded with the `tags` prop; `Tags.of(scope)` adds
+ * to it. The rendered map is checked against the model and TAG_RULES after aspects have run.
+ */
+export function createTagManager(scope: IConstruct, kind: ResourceKind, tags: { [key: string]: string } | undefined): TagManager {
+  checkTags(scope, 'tags', tags, TAG_RULES);
   const manager = new TagManager(TagType.MAP, RESOURCE_TYPES[kind], tags);
-  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), rules) });
+  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), TAG_RULES) });
   return manager;
 }
 

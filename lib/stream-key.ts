@@ -4,15 +4,9 @@ import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import type { IChannel } from './channel';
-import { CREATED_BY_TAG, STREAM_KEY_ATTRIBUTES } from './contract';
+import { STREAM_KEY_ATTRIBUTES } from './contract';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import { checkRemovalPolicy, checkString, fail } from './validation';
-
-/**
- * Tags IVS allows on a stream key, less the one the provider sets on keys it creates (which is
- * reserved: it marks the keys cdk-ivs made).
- */
-const STREAM_KEY_TAG_RULES = { maxCount: 49, reservedKeys: [CREATED_BY_TAG] };
 
 /**
  * An IVS stream key, created here or imported.
@@ -132,7 +126,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
-    this.cdkTagManager = createTagManager(this, 'streamKey', props.tags, STREAM_KEY_TAG_RULES);
+    this.cdkTagManager = createTagManager(this, 'streamKey', props.tags);
 
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'streamKey',

@@ -154,7 +154,7 @@ export function tagErrors(prop: string, tags: { [key: string]: string } | undefi
       errors.push(`${prop}: tag key ${quote(k)} must be ${key.min ?? 1} to ${key.max ?? 128} characters long`);
     }
     if (rules.reservedKeys?.includes(k)) {
-      errors.push(`${prop}: tag key ${quote(k)} is reserved for cdk-ivs on this resource`);
+      errors.push(`${prop}: tag key ${quote(k)} is reserved: the cdk-ivs provider sets it on the resources it creates`);
     }
     if (typeof v !== 'string') {
       errors.push(`${prop}: tag ${quote(k)} must have a string value, got ${String(v)}`);

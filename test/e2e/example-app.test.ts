@@ -3,7 +3,7 @@
 // with IVS's real quotas and rate limits.
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { buildApp } from '../../examples/app';
-import { CREATED_BY_TAG, type PlaybackKeyPairSecretValue, SECRET_OWNER_TAG, type StreamSecretValue } from '../../lib/contract';
+import { type PlaybackKeyPairSecretValue, REQUEST_TAG, SECRET_OWNER_TAG, type StreamSecretValue } from '../../lib/contract';
 import { TEST_ACCOUNT_ID } from '../emulator';
 import type { Deployment, OperationResult } from '../harness';
 import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step } from './helpers';
@@ -54,7 +54,9 @@ describe('the example app', () => {
 
     // the public channel: as declared, and its secret holds exactly what IVS made for it
     const live = s.channel('example-live');
-    expect(live).toMatchObject({ latencyMode: 'LOW', type: 'STANDARD', authorized: false, tags: { team: 'video', app: 'cdk-ivs-example' } });
+    const liveRequest = step(created, 'Live', { resourceType: 'Custom::IvsChannel' }).requestId;
+    expect(live).toMatchObject({ latencyMode: 'LOW', type: 'STANDARD', authorized: false });
+    expect(live.tags).toEqual({ team: 'video', app: 'cdk-ivs-example', [REQUEST_TAG]: liveRequest });
     expect(out.PlaybackUrl).toBe(live.playbackUrl);
     expect(out.RtmpsIngestUrl).toBe(`rtmps://${live.ingestEndpoint}:443/app/`);
     expect(out.SrtEndpoint).toBe(live.srt.endpoint);
@@ -129,12 +131,12 @@ describe('the example app', () => {
     // the channels and the key pair stayed (same ARNs, same outputs)
     expect(d.outputs).toEqual({ ...before, MembersStreamKeyArn: d.outputs.MembersStreamKeyArn });
     expect(d.outputs.MembersStreamKeyArn).not.toBe(oldMembersKeyArn);
-    // the rotation: the old key is gone, the channel has exactly the new one, tagged as made by StreamKey
+    // the rotation: the old key is gone, the channel has exactly the new one, tagged with the update's request
     const members = s.channel('example-members');
     const newKeyArn = d.outputs.MembersStreamKeyArn;
     expect(s.emulator.state.streamKeys.has(oldMembersKeyArn)).toBe(false);
     expect(s.emulator.state.streamKeysOf(members.arn).map((k) => [k.arn, k.tags])).toEqual([
-      [newKeyArn, { [CREATED_BY_TAG]: 'StreamKey', app: 'cdk-ivs-example' }],
+      [newKeyArn, { [REQUEST_TAG]: step(updated, 'MembersKey', { resourceType: 'Custom::IvsStreamKey', requestType: 'Update' }).requestId, app: 'cdk-ivs-example' }],
     ]);
     // ... and its secret was rewritten with the new key
     expect(s.secretJson<StreamSecretValue>(membersKeySecretArn())).toEqual({

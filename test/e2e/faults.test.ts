@@ -8,7 +8,7 @@
 import { CreateStreamKeyCommand, DeleteChannelCommand, DeletePlaybackKeyPairCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
 import { CfnOutput, CfnParameter } from 'aws-cdk-lib';
 import { Channel, LatencyMode, PlaybackKeyPair, RecordingConfiguration, StreamKey } from 'cdk-ivs';
-import { CREATED_BY_TAG, type StreamSecretValue } from '../../lib/contract';
+import { type PlaybackKeyPairSecretValue, REQUEST_TAG, type StreamSecretValue } from '../../lib/contract';
 import { TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../emulator';
 import { failure } from '../emulator/sdk-helpers';
 import type { Deployment, OperationResult, StepRecord } from '../harness';
@@ -182,6 +182,64 @@ describe('transient faults', () => {
     s.expectNothingLeft();
   });
 
+  scenario(scan, 'a create\'s answer lost (connection reset after it took effect): the retry\'s duplicate is deleted, or its refusal answered by what the first attempt made; one of each, destroy leaves nothing', async (s) => {
+    // GIVEN the first CreateChannel and ImportPlaybackKeyPair take effect, then their connections reset
+    const lost = [
+      ...s.emulator.faults.set('CreateChannel', { reset: true, afterEffect: true, times: 1 }),
+      ...s.emulator.faults.set('ImportPlaybackKeyPair', { reset: true, afterEffect: true, times: 1 }),
+    ];
+    const app = (rotation: string) => s.synthStack((stack) => {
+      const channel = new Channel(stack, 'Channel', { channelName: 'e2e-lost' });
+      new StreamKey(stack, 'Key', { channel, rotation, storeStreamKeyInSecret: true });
+      new PlaybackKeyPair(stack, 'Pair', { playbackKeyPairName: 'e2e-lost-pair' });
+    });
+    const requestTag = (r: StepRecord) => ({ [REQUEST_TAG]: r.requestId });
+
+    // WHEN deployed
+    const d = await s.deploy(app('1'));
+
+    // THEN the SDK sent each create again: a second channel, which the handler deleted; a refused
+    // import (the key was in), answered by the pair the first attempt made
+    expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
+    expect(lost.map((r) => r.applied)).toEqual([1, 1]);
+    expectOneInvocationEach(d.result);
+    expect(s.lambdaCalls('CreateChannel').map((e) => e.status)).toEqual([0, 200]);
+    expect(s.lambdaCalls('ImportPlaybackKeyPair').map((e) => [e.status, e.errorType])).toEqual([[0, undefined], [409, 'ConflictException']]);
+    const channel = s.channel('e2e-lost');
+    expect(d.resource(logicalIdOf(d, 'Channel', CHANNEL))!.physicalId).toBe(channel.arn);
+    expect(channel.tags).toEqual(requestTag(step(d.result, 'Channel', { resourceType: CHANNEL })));
+    const [duplicate] = createdThenDeleted(s);
+    expect(duplicate).not.toBe(channel.arn);
+    const { playbackKeyPairs: [pair, ...morePairs], streamKeys } = s.emulator.state.snapshot();
+    expect(morePairs).toEqual([]);
+    expect(streamKeys.map((k) => k.channelArn)).toEqual([channel.arn]);
+    const pairStep = step(d.result, 'Pair', { resourceType: KEY_PAIR });
+    expect(pairStep.physicalId).toBe(pair.arn);
+    expect(pair.tags).toEqual(requestTag(pairStep));
+    expect(s.secretJson<PlaybackKeyPairSecretValue>(String(pairStep.properties!.SecretArn))).toMatchObject({
+      playbackKeyPairArn: pair.arn, publicKey: s.emulator.state.playbackKeyPairs.get(pair.arn)!.publicKeyPem,
+    });
+
+    // WHEN the key is rotated, and the first CreateStreamKey's answer is lost the same way
+    const [lostKey] = s.emulator.faults.set('CreateStreamKey', { reset: true, afterEffect: true, times: 1 });
+    const updated = await d.update(app('2'));
+
+    // THEN the retry was refused by the one-key quota, and the key the first attempt made is the stack's
+    expect(updated.stackStatus).toBe('UPDATE_COMPLETE');
+    expect(lostKey.applied).toBe(1);
+    expect(s.lambdaCalls('CreateStreamKey').map((e) => [e.status, e.errorType])).toEqual([[0, undefined], [402, 'ServiceQuotaExceededException']]);
+    const [key, ...moreKeys] = s.emulator.state.streamKeysOf(channel.arn);
+    expect(moreKeys).toEqual([]);
+    const keyStep = step(updated, 'Key', { resourceType: STREAM_KEY, requestType: 'Update' });
+    expect(keyStep).toMatchObject({ status: 'SUCCESS', physicalId: key.arn });
+    expect(key.tags).toEqual(requestTag(keyStep));
+    expect(s.secretJson<StreamSecretValue>(String(keyStep.properties!.SecretArn))).toMatchObject({ streamKeyArn: key.arn, streamKey: key.value });
+
+    // WHEN destroyed THEN
+    expect((await d.destroy()).stackStatus).toBe('DELETE_COMPLETE');
+    s.expectNothingLeft();
+  });
+
   scenario(scan, 'the response URL fails twice, then accepts: the answer gets through on the third PUT, for create and delete', async (s) => {
     // GIVEN CloudFormation's response URL answers 500 to the next two PUTs
     // WHEN deployed
@@ -293,12 +351,12 @@ describe('failed creates and updates', () => {
     s.expectNothingLeft();
   });
 
-  scenario(scan, 'failed update and its rollback: IVS is back to the old properties, the rotated key keeps the channel streamable, and the next update and destroy work', async (s) => {
+  scenario(scan, 'failed update and its rollback: IVS is back to the old properties, the rotated key keeps the channel streamable, and the next updates and destroy work', async (s) => {
     // GIVEN channel A with a StreamKey, and channel B updated after them
     const GONE = `arn:aws:ivs:${s.emulator.region}:${TEST_ACCOUNT_ID}:recording-configuration/GoneGoneGone`;
-    const app = (v: { latencyMode: LatencyMode; tags: Record<string, string>; rotation: string; gone?: boolean }) => s.synthStack((stack) => {
+    const app = (v: { latencyMode: LatencyMode; tags: Record<string, string>; rotation: string; gone?: boolean; keyTags?: Record<string, string> }) => s.synthStack((stack) => {
       const a = new Channel(stack, 'A', { channelName: 'e2e-a', latencyMode: v.latencyMode, tags: v.tags });
-      const key = new StreamKey(stack, 'Key', { channel: a, rotation: v.rotation, storeStreamKeyInSecret: true });
+      const key = new StreamKey(stack, 'Key', { channel: a, rotation: v.rotation, storeStreamKeyInSecret: true, tags: v.keyTags });
       const recordingConfiguration = v.gone ? RecordingConfiguration.fromRecordingConfigurationArn(stack, 'Gone', GONE) : undefined;
       new Channel(stack, 'B', { channelName: 'e2e-b', recordingConfiguration }).node.addDependency(key);
     });
@@ -332,15 +390,27 @@ describe('failed creates and updates', () => {
     expect(step(updated, 'Key', { requestType: 'Delete', phase: 'cleanup' })).toMatchObject({ status: 'SUCCESS', requestPhysicalId: keyAfterRollback.arn });
     expect(d.resource(keyId)!.physicalId).toBe(firstKey.arn);
 
+    // WHEN the next update changes only the key's tags
+    const tagged = await d.update(app({ latencyMode: LatencyMode.LOW, tags: { team: 'a' }, rotation: '1', keyTags: { stage: 'e2e' } }));
+
+    // THEN the deleted key's NotFound made the handler take the key the channel has; the stack names it now
+    expect(tagged.stackStatus).toBe('UPDATE_COMPLETE');
+    expect(s.emulator.state.streamKeysOf(a.arn).map((k) => [k.arn, k.tags.stage])).toEqual([[keyAfterRollback.arn, 'e2e']]);
+    expect(d.resource(keyId)!.physicalId).toBe(keyAfterRollback.arn);
+    const keyTagging = s.lambdaCalls('TagResource').filter((e) => e.arn?.includes(':stream-key/'));
+    expect(keyTagging.map((e) => [e.arn, e.status])).toEqual([[firstKey.arn, 404], [keyAfterRollback.arn, 200]]);
+    expect(step(tagged, 'Key', { requestType: 'Delete', phase: 'cleanup' })).toMatchObject({ status: 'SUCCESS', requestPhysicalId: firstKey.arn });
+    expect(s.secretJson<StreamSecretValue>(keySecret)).toMatchObject({ streamKeyArn: keyAfterRollback.arn, streamKey: keyAfterRollback.value });
+
     // WHEN the next update rotates again
-    const next = await d.update(app({ latencyMode: LatencyMode.LOW, tags: { team: 'a' }, rotation: '3' }));
+    const next = await d.update(app({ latencyMode: LatencyMode.LOW, tags: { team: 'a' }, rotation: '3', keyTags: { stage: 'e2e' } }));
 
     // THEN it works from whatever key the channel has
     expect(next.stackStatus).toBe('UPDATE_COMPLETE');
     const [rotated, ...others] = s.emulator.state.streamKeysOf(a.arn);
     expect(others).toEqual([]);
     expect(d.resource(keyId)!.physicalId).toBe(rotated.arn);
-    expect(rotated.tags).toEqual({ [CREATED_BY_TAG]: 'StreamKey' });
+    expect(rotated.tags).toEqual({ stage: 'e2e', [REQUEST_TAG]: step(next, 'Key', { requestType: 'Update', phase: 'update' }).requestId });
     expect(s.secretJson<StreamSecretValue>(keySecret)).toMatchObject({ streamKeyArn: rotated.arn, streamKey: rotated.value });
 
     // WHEN destroyed THEN
@@ -483,7 +553,8 @@ describe('quotas and credentials', () => {
     expect(updated.stackStatus).toBe('UPDATE_COMPLETE');
     const fresh = d.resource(logicalIdOf(d, 'Fresh', STREAM_KEY))!.physicalId;
     expect(s.lambdaCalls('CreateStreamKey').map((e) => [e.arn, e.status])).toEqual([[b.arn, 200]]);
-    expect(s.emulator.state.streamKeysOf(b.arn).map((k) => [k.arn, k.tags])).toEqual([[fresh, { [CREATED_BY_TAG]: 'StreamKey' }]]);
+    const freshRequest = step(updated, 'Fresh', { resourceType: STREAM_KEY, requestType: 'Create' }).requestId;
+    expect(s.emulator.state.streamKeysOf(b.arn).map((k) => [k.arn, k.tags])).toEqual([[fresh, { [REQUEST_TAG]: freshRequest }]]);
 
     // WHEN destroyed THEN
     expect((await d.destroy()).stackStatus).toBe('DELETE_COMPLETE');

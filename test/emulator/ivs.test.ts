@@ -155,12 +155,12 @@ describe('stream keys', () => {
   test('delete, then create a new key; Get/List return it (List pages by 1 by default)', async () => {
     const { channel, streamKey } = await createChannel();
     await ivs.send(new DeleteStreamKeyCommand({ arn: streamKey.arn! }));
-    const created = await ivs.send(new CreateStreamKeyCommand({ channelArn: channel.arn!, tags: { 'cdk-ivs:created-by': 'StreamKey' } }));
+    const created = await ivs.send(new CreateStreamKeyCommand({ channelArn: channel.arn!, tags: { 'cdk-ivs:request': 'request-1' } }));
     expect(created.streamKey!.arn).not.toBe(streamKey.arn);
     const got = await ivs.send(new GetStreamKeyCommand({ arn: created.streamKey!.arn! }));
     expect(got.streamKey).toEqual(created.streamKey);
     const listed = await ivs.send(new ListStreamKeysCommand({ channelArn: channel.arn! }));
-    expect(listed.streamKeys).toEqual([{ arn: created.streamKey!.arn, channelArn: channel.arn, tags: { 'cdk-ivs:created-by': 'StreamKey' } }]);
+    expect(listed.streamKeys).toEqual([{ arn: created.streamKey!.arn, channelArn: channel.arn, tags: { 'cdk-ivs:request': 'request-1' } }]);
     expect(listed.nextToken).toBeUndefined();
     const gone = await failure(ivs.send(new GetStreamKeyCommand({ arn: streamKey.arn! })));
     expect(gone.name).toBe('ResourceNotFoundException');

@@ -4,6 +4,7 @@ import {
   GetChannelCommand,
   GetStreamKeyCommand,
   IvsClient,
+  ListChannelsCommand,
   ListStreamKeysCommand,
   StopStreamCommand,
   TagResourceCommand,
@@ -14,11 +15,11 @@ import {
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  CHANNEL_ARN, INGEST_ENDPOINT, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
-  conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound,
+  CHANNEL_ARN, INGEST_ENDPOINT, REQUEST_ID, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  afterAttempts, conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound, quotaExceeded,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
@@ -51,13 +52,14 @@ describe('Create', () => {
     // WHEN
     const response = await handler(event, makeContext());
 
-    // THEN IVS gets typed values, and Data holds every attribute but no secret
+    // THEN IVS gets typed values and the request tag, and Data holds every attribute but no secret
     expect(ivs).toHaveReceivedCommandWith(CreateChannelCommand, {
       name: 'my-channel', type: 'ADVANCED_HD', latencyMode: 'NORMAL', authorized: true, insecureIngest: false,
       preset: 'CONSTRAINED_BANDWIDTH_DELIVERY', playbackRestrictionPolicyArn: 'arn:aws:ivs:us-east-1:123456789012:playback-restriction-policy/p1',
       containerFormat: 'FRAGMENTED_MP4', multitrackInputConfiguration: { enabled: true, policy: 'ALLOW', maximumResolution: 'HD' },
-      tags: { team: 'video' },
+      tags: { team: 'video', [REQUEST_TAG]: REQUEST_ID },
     });
+    expect(ivs.calls()).toHaveLength(1);
     expect(response).toEqual({
       PhysicalResourceId: CHANNEL_ARN,
       Data: {
@@ -71,6 +73,39 @@ describe('Create', () => {
       },
     });
     expect(secrets).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a retried CreateChannel keeps the channel it returned and deletes the one an earlier attempt made', async () => {
+    // GIVEN the SDK retried CreateChannel (an attempt whose answer was lost made a channel too), and
+    // a channel of the same name that another request made
+    const duplicate = 'arn:aws:ivs:us-east-1:123456789012:channel/duplicate';
+    const others = 'arn:aws:ivs:us-east-1:123456789012:channel/othersOwn';
+    ivs.on(CreateChannelCommand).resolves(afterAttempts(2, { channel: ivsChannel(), streamKey: ivsStreamKey() }));
+    ivs.on(ListChannelsCommand).resolvesOnce({ channels: [{ arn: others, tags: { [REQUEST_TAG]: 'another-request' } }, { arn: duplicate, tags: { [REQUEST_TAG]: REQUEST_ID } }], nextToken: 'page2' })
+      .resolves({ channels: [{ arn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext());
+
+    // THEN every page of the channels of that name was read, and only this request's other channel deleted
+    expect(ivs.commandCalls(ListChannelsCommand).map((call) => call.args[0].input)).toEqual([
+      { filterByName: 'my-channel', nextToken: undefined }, { filterByName: 'my-channel', nextToken: 'page2' },
+    ]);
+    expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: duplicate }]);
+    expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+  });
+
+  test('a CreateChannel that failed after retries reports its error (none of its errors comes from a duplicate)', async () => {
+    // GIVEN
+    ivs.on(CreateChannelCommand).rejects(afterAttempts(3, quotaExceeded('Maximum number of channels reached')));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext()));
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(ListChannelsCommand);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): CreateChannel failed: ServiceQuotaExceededException: Maximum number of channels reached');
   });
 
   test('writes the default stream key and SRT details to the secret', async () => {

@@ -4,10 +4,10 @@
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import { MAX_ATTEMPTS } from '../../lambda/clients';
-import { KEY_PAIR_ARN, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
+import { KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -57,10 +57,11 @@ const KEY_PAIR = { keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '
 const importPair = (props: { [name: string]: unknown }) => makeEvent(RESOURCE_TYPES.playbackKeyPair, 'Create', { Name: 'viewers', ...props });
 
 test('ThrottlingException twice, then success: the SDK retries, reaching both endpoint variables', async () => {
-  // GIVEN IVS throttles the first two calls; Secrets Manager accepts the write
+  // GIVEN IVS throttles the first two imports and lists no pair; Secrets Manager accepts the write
   let imports = 0;
   route = (request, response) => {
     if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1' });
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [] });
     if (++imports <= 2) return json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
     return json(response, 200, KEY_PAIR);
   };
@@ -68,8 +69,27 @@ test('ThrottlingException twice, then success: the SDK retries, reaching both en
   // WHEN
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
+  // THEN the SDK counted its attempts, so the handler looked for a pair an earlier attempt made
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', 'secretsmanager.PutSecretValue']);
+  expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
+});
+
+test('a connection reset after the import took effect: the retry\'s ConflictException is answered by the pair found', async () => {
+  // GIVEN the first import's connection is reset (IVS made the pair), the retry is refused as a duplicate
+  let imports = 0;
+  route = (request, response) => {
+    if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1' });
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [{ arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    if (request.url === '/GetPlaybackKeyPair') return json(response, 200, KEY_PAIR);
+    if (++imports === 1) return request.socket.destroy();
+    return json(response, 409, { exceptionMessage: 'The key is already imported' }, { 'x-amzn-errortype': 'ConflictException' });
+  };
+
+  // WHEN
+  const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
+
   // THEN
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 

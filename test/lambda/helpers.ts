@@ -2,7 +2,7 @@
 // a Lambda context with a chosen remaining time, and IVS answers.
 
 import type { Channel, StreamKey } from '@aws-sdk/client-ivs';
-import { ConflictException, ResourceNotFoundException } from '@aws-sdk/client-ivs';
+import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException } from '@aws-sdk/client-ivs';
 import { DEADLINE_MARGIN_MS } from '../../lambda/clients';
 import type { CustomResourceEvent, LambdaContext, RequestType } from '../../lambda/types';
 
@@ -11,6 +11,8 @@ export const CHANNEL_ARN = 'arn:aws:ivs:us-east-1:123456789012:channel/abcdABCDe
 export const STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key/key1ABCDefgh';
 export const NEW_STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key/key2ABCDefgh';
 export const KEY_PAIR_ARN = 'arn:aws:ivs:us-east-1:123456789012:playback-key/pair1ABCDefgh';
+/** The RequestId of every event (a UUID, as CloudFormation's), the value of the request tag. */
+export const REQUEST_ID = '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f';
 export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:cdk-ivs-Channel-AbCdEf';
 export const INGEST_ENDPOINT = 'a1b2c3d4e5f6.global-contribute.live-video.net';
 export const SRT_ENDPOINT = 'a1b2c3d4e5f6.srt.live-video.net';
@@ -32,7 +34,7 @@ export function makeEvent(
     ResourceType: resourceType,
     LogicalResourceId: extra.LogicalResourceId ?? 'Resource',
     StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Stack/11111111-2222-3333-4444-555555555555',
-    RequestId: 'request-1',
+    RequestId: REQUEST_ID,
     ...(extra.PhysicalResourceId !== undefined && { PhysicalResourceId: extra.PhysicalResourceId }),
     ResourceProperties: { ServiceToken: serviceToken, CodeHash: 'hash1', ...props },
     ...(extra.OldResourceProperties && {
@@ -77,6 +79,16 @@ export function notFound(text = 'Resource not found'): ResourceNotFoundException
 
 export function conflict(text = 'Unable to perform: DeleteChannel while stream is live'): ConflictException {
   return new ConflictException({ $metadata: { httpStatusCode: 409 }, message: 'UnknownError', exceptionMessage: text });
+}
+
+export function quotaExceeded(text = 'Request would cause a service quota to be exceeded.'): ServiceQuotaExceededException {
+  return new ServiceQuotaExceededException({ $metadata: { httpStatusCode: 402 }, message: 'UnknownError', exceptionMessage: text });
+}
+
+/** An SDK answer or error as it comes after `attempts` attempts (the SDK retried). */
+export function afterAttempts<T extends object>(attempts: number, answer: T): T & { $metadata: { attempts: number } } {
+  const $metadata = { ...(answer as { $metadata?: object }).$metadata, attempts };
+  return Object.assign(answer, { $metadata });
 }
 
 /** The error a handler call rejected with (fails the test when it resolved). */

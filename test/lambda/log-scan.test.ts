@@ -22,10 +22,10 @@ import {
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CREATED_BY_TAG, RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import type { CustomResourceEvent } from '../../lambda/types';
 import {
-  CHANNEL_ARN, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN,
+  CHANNEL_ARN, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, REQUEST_ID, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN,
   STREAM_KEY_VALUE, conflict, ivsChannel, ivsStreamKey, makeContext, makeEvent,
 } from './helpers';
 
@@ -67,7 +67,7 @@ function mockIvs(): void {
   ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
   ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey() });
   ivs.on(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN })
-    .resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE, tags: { [CREATED_BY_TAG]: 'StreamKey' } }) });
+    .resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE, tags: { [REQUEST_TAG]: REQUEST_ID } }) });
   ivs.on(CreateStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) });
   ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });
   ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });

@@ -4,15 +4,18 @@ import {
   GetPlaybackKeyPairCommand,
   ImportPlaybackKeyPairCommand,
   IvsClient,
+  ListPlaybackKeyPairsCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ivs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
-import { KEY_PAIR_ARN, SECRET_ARN, failureOf, makeContext, makeEvent, notFound } from './helpers';
+import {
+  KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, afterAttempts, conflict, failureOf, makeContext, makeEvent, notFound, quotaExceeded,
+} from './helpers';
 
 const ivs = mockClient(IvsClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -37,8 +40,11 @@ describe('Create', () => {
     // WHEN
     const response = await handler(event, makeContext());
 
-    // THEN
-    expect(ivs).toHaveReceivedCommandWith(ImportPlaybackKeyPairCommand, { publicKeyMaterial: USER_PUBLIC_KEY, name: 'viewers', tags: { team: 'video' } });
+    // THEN the pair carries the request tag; nothing else is called
+    expect(ivs).toHaveReceivedCommandWith(ImportPlaybackKeyPairCommand, {
+      publicKeyMaterial: USER_PUBLIC_KEY, name: 'viewers', tags: { team: 'video', [REQUEST_TAG]: REQUEST_ID },
+    });
+    expect(ivs.calls()).toHaveLength(1);
     expect(secrets).not.toHaveReceivedAnyCommand();
     expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN, Data: DATA });
   });
@@ -58,6 +64,30 @@ describe('Create', () => {
     expect(createPublicKey(imported).asymmetricKeyDetails).toEqual({ namedCurve: 'secp384r1' });
     const signature = sign('sha384', Buffer.from('token'), createPrivateKey(secret.privateKey));
     expect(verify('sha384', Buffer.from('token'), createPublicKey(imported), signature)).toBe(true);
+  });
+
+  test.each([
+    ['ConflictException (the key is imported)', conflict('A playback key pair with this public key already exists')],
+    ['ServiceQuotaExceededException (no room for it)', quotaExceeded('Playback key pairs per account and region: 3.')],
+  ])('a retried import refused with %s takes the pair its earlier attempt made', async (_refusal, refusal) => {
+    // GIVEN an import whose first attempt took effect (answer lost), and three pairs over two pages:
+    // another request's, that attempt's, and one more of this request's (deleted: one is kept)
+    const extra = 'arn:aws:ivs:us-east-1:123456789012:playback-key/extra';
+    ivs.on(ImportPlaybackKeyPairCommand).rejects(afterAttempts(2, refusal));
+    ivs.on(ListPlaybackKeyPairsCommand)
+      .resolvesOnce({ keyPairs: [{ arn: NEW_KEY_PAIR_ARN, tags: { [REQUEST_TAG]: 'another-request' } }, { arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }], nextToken: 'page2' })
+      .resolves({ keyPairs: [{ arn: extra, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
+    ivs.on(DeletePlaybackKeyPairCommand).resolves({});
+
+    // WHEN a generated pair is created
+    const response = await handler(makeEvent(TYPE, 'Create', { Name: 'viewers', SecretArn: SECRET_ARN }), makeContext());
+
+    // THEN the first of this request's pairs is kept, read back and written with the generated private key
+    expect(ivs.commandCalls(ListPlaybackKeyPairsCommand).map((call) => call.args[0].input)).toEqual([{ nextToken: undefined }, { nextToken: 'page2' }]);
+    expect(ivs.commandCalls(DeletePlaybackKeyPairCommand).map((call) => call.args[0].input)).toEqual([{ arn: extra }]);
+    expect(JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!).playbackKeyPairArn).toBe(KEY_PAIR_ARN);
+    expect(response).toEqual({ PhysicalResourceId: KEY_PAIR_ARN, Data: DATA });
   });
 
   test('a generated pair needs a secret', async () => {

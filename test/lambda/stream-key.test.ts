@@ -11,17 +11,17 @@ import {
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CREATED_BY_TAG, RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  CHANNEL_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
-  failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound,
+  CHANNEL_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, REQUEST_ID, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  afterAttempts, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound, quotaExceeded,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
 const secrets = mockClient(SecretsManagerClient);
 const TYPE = RESOURCE_TYPES.streamKey;
-const CREATED = { [CREATED_BY_TAG]: 'StreamKey' };
+const CREATED = { [REQUEST_TAG]: REQUEST_ID };
 
 beforeEach(() => {
   ivs.reset();
@@ -73,13 +73,63 @@ describe('Create', () => {
     // WHEN
     const response = await handler(event, makeContext());
 
-    // THEN
+    // THEN the key carries the request tag; the create was answered at once, so nothing more is listed
     expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', ...CREATED } });
+    expect(ivs).toHaveReceivedCommandTimes(ListStreamKeysCommand, 1);
     expect(response).toEqual({
       PhysicalResourceId: NEW_STREAM_KEY_ARN,
       Data: { Arn: NEW_STREAM_KEY_ARN, ChannelArn: CHANNEL_ARN, StreamKeyValue: NEW_STREAM_KEY_VALUE },
       NoEcho: true,
     });
+  });
+
+  test('a retried CreateStreamKey refused by the one-key quota takes the key its earlier attempt made', async () => {
+    // GIVEN a keyless channel, and a CreateStreamKey whose first attempt made the key, its answer lost
+    ivs.on(ListStreamKeysCommand).resolvesOnce({ streamKeys: [] })
+      .resolves({ streamKeys: [{ arn: NEW_STREAM_KEY_ARN, channelArn: CHANNEL_ARN, tags: CREATED }] });
+    ivs.on(CreateStreamKeyCommand).rejects(afterAttempts(2, quotaExceeded()));
+    ivs.on(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN }).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) });
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN, SecretArn: SECRET_ARN }), makeContext());
+
+    // THEN that key is read back, written and returned; none is deleted
+    expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN });
+    expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
+    expect(writtenSecrets()).toEqual([expect.objectContaining({ streamKeyArn: NEW_STREAM_KEY_ARN, streamKey: NEW_STREAM_KEY_VALUE })]);
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+  });
+
+  test('a retried CreateStreamKey that was answered keeps its key and deletes any other key of this request', async () => {
+    // GIVEN (were IVS to allow two keys) the channel lists another key tagged with this request
+    const other = 'arn:aws:ivs:us-east-1:123456789012:stream-key/otherAttempt';
+    ivs.on(ListStreamKeysCommand).resolvesOnce({ streamKeys: [] })
+      .resolves({ streamKeys: [{ arn: other, tags: CREATED }, { arn: NEW_STREAM_KEY_ARN, tags: CREATED }] });
+    ivs.on(CreateStreamKeyCommand).resolves(afterAttempts(2, { streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN }) }));
+    ivs.on(DeleteStreamKeyCommand).resolves({});
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext());
+
+    // THEN
+    expect(ivs.commandCalls(DeleteStreamKeyCommand).map((call) => call.args[0].input)).toEqual([{ arn: other }]);
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+  });
+
+  test.each([
+    ['at the first attempt', 1, CREATED],
+    ['after retries, but no key carries this request\'s tag', 2, { [REQUEST_TAG]: 'another-request' }],
+  ])('a quota refusal %s is the error', async (_when, attempts, tags) => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).resolvesOnce({ streamKeys: [] }).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN, tags }] });
+    ivs.on(CreateStreamKeyCommand).rejects(afterAttempts(attempts, quotaExceeded('Stream keys per channel: 1')));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext()));
+
+    // THEN
+    expect(ivs).toHaveReceivedCommandTimes(ListStreamKeysCommand, attempts);
+    expect(error.message).toBe(`Custom::IvsStreamKey Resource (${CHANNEL_ARN}): CreateStreamKey failed: ServiceQuotaExceededException: Stream keys per channel: 1`);
   });
 
   test('deletes the key it created when the secret cannot be written', async () => {
@@ -204,6 +254,39 @@ describe('Update', () => {
     // THEN
     expect(secrets).toHaveReceivedCommandWith(PutSecretValueCommand, { SecretId: `${SECRET_ARN}-2` });
     expect(writtenSecrets()[0]).toMatchObject({ streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE });
+  });
+
+  test.each([
+    ['tags', { Tags: { stage: 'prod' } }, () => ivs.on(UntagResourceCommand, { resourceArn: STREAM_KEY_ARN }).rejects(notFound())],
+    ['the secret', { SecretArn: `${SECRET_ARN}-2` }, () => ivs.on(GetStreamKeyCommand, { arn: STREAM_KEY_ARN }).rejects(notFound())],
+  ])('a change of %s when the key is gone (a rolled-back rotation) takes the channel\'s key', async (_what, change, keyGone) => {
+    // GIVEN the stack names a key a rotation deleted before its deployment was rolled back
+    keyGone();
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: NEW_STREAM_KEY_ARN, channelArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: 'rotation' } }] });
+    ivs.on(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN }).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) });
+    const props = { ...old, ...change };
+
+    // WHEN
+    const response = await handler(update(props), makeContext());
+
+    // THEN the channel's key is adopted as on Create: tagged, written to the secret, its ARN returned
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: NEW_STREAM_KEY_ARN, tags: props.Tags });
+    expect(ivs).not.toHaveReceivedCommand(CreateStreamKeyCommand);
+    expect(secrets).toHaveReceivedCommandWith(PutSecretValueCommand, { SecretId: props.SecretArn });
+    expect(writtenSecrets()).toEqual([expect.objectContaining({ streamKeyArn: NEW_STREAM_KEY_ARN, streamKey: NEW_STREAM_KEY_VALUE })]);
+    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
+  });
+
+  test('another NotFound of a tags-only update is the error (the channel is gone)', async () => {
+    // GIVEN
+    ivs.on(UntagResourceCommand).rejects(notFound('Channel not found'));
+    ivs.on(ListStreamKeysCommand).rejects(notFound('Channel not found'));
+
+    // WHEN
+    const error = await failureOf(handler(update({ ...old, Tags: {} }), makeContext()));
+
+    // THEN
+    expect(error.message).toMatch(/ListStreamKeys failed: ResourceNotFoundException: Channel not found$/);
   });
 
   test('another channel gets its own key (replacement)', async () => {

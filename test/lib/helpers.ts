@@ -26,3 +26,8 @@ export function onlyResource(stack: Stack, type: string): any {
   }
   return found[0];
 }
+
+/** `count` tags k0=v0, k1=v1, ... */
+export function tags(count: number): { [key: string]: string } {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
+}

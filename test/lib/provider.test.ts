@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
-import { RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
 import { Channel, PlaybackKeyPair, StreamKey } from '../../lib';
 import {
   HANDLER_CODE_DIRECTORY,
@@ -14,7 +14,9 @@ import {
   providerPolicyStatements,
   toCfnTags,
 } from '../../lib/provider';
-import { newStack, resourcesOf, template } from './helpers';
+import { newStack, resourcesOf, tags, template } from './helpers';
+
+const CHANNEL_ARN = 'arn:aws:ivs:us-west-2:123456789012:channel/abcdABCDefgh';
 
 /** Every IAM statement in the template (role inline policies and policy resources). */
 function allStatements(stack: Stack): any[] {
@@ -103,8 +105,13 @@ describe('provider', () => {
       }
     }
     for (const statement of providerStatements(stack)) {
+      if (statement.Resource === '*') {
+        // only the two list actions IAM cannot scope to resources, and only in the stack's region
+        expect(statement.Action).toEqual(['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs']);
+        expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
+        continue;
+      }
       for (const resource of [statement.Resource].flat()) {
-        expect(resource).not.toEqual('*');
         const joined = JSON.stringify(resource);
         expect(joined).toContain('{"Ref":"AWS::Region"}');
         expect(joined).toContain('{"Ref":"AWS::AccountId"}');
@@ -115,8 +122,8 @@ describe('provider', () => {
   test('the provider role has exactly the IVS statements and the tag-conditioned secret write', () => {
     const stack = fullStack();
     const statements = providerStatements(stack);
-    expect(statements).toHaveLength(IVS_STATEMENTS.length + 1);
-    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'WriteOwnSecrets']);
+    expect(statements).toHaveLength(IVS_STATEMENTS.length + 2);
+    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'IvsListsInRegion', 'WriteOwnSecrets']);
     expect(statements[0].Action).toEqual([
       'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
       'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
@@ -140,6 +147,13 @@ describe('provider', () => {
     ]);
 
     expect(statements[4]).toEqual({
+      Sid: 'IvsListsInRegion',
+      Effect: 'Allow',
+      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+    });
+    expect(statements[5]).toEqual({
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',
       Action: 'secretsmanager:PutSecretValue',
@@ -160,7 +174,7 @@ describe('provider', () => {
       channel.addStreamKey('Key');
       new PlaybackKeyPair(stack, `Pair${i}`);
     }
-    expect(providerStatements(stack)).toHaveLength(IVS_STATEMENTS.length + 1);
+    expect(providerStatements(stack)).toHaveLength(IVS_STATEMENTS.length + 2);
   });
 
   test('getOrCreateProvider returns the stack singleton; each stack has its own', () => {
@@ -192,6 +206,29 @@ describe('provider', () => {
         expect(action).toMatch(/^(ivs|secretsmanager):[A-Za-z]+$/);
       }
     }
+  });
+
+  describe.each<[string, (stack: Stack, id: string, tags?: { [key: string]: string }) => void]>([
+    ['Channel', (stack, id, tags) => new Channel(stack, id, { tags })],
+    ['StreamKey', (stack, id, tags) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, CHANNEL_ARN), tags })],
+    ['PlaybackKeyPair', (stack, id, tags) => new PlaybackKeyPair(stack, id, { tags })],
+  ])('%s tags leave room for the request tag the provider adds', (_name, create) => {
+    test('at most 49 tags', () => {
+      const stack = newStack();
+      expect(() => create(stack, 'Ok', tags(49))).not.toThrow();
+      expect(() => create(stack, 'TooMany', tags(50))).toThrow(/tags holds 50 tags; IVS allows at most 49 on this resource/);
+      Tags.of(stack).add('one-more', 'x');
+      expect(() => template(stack)).toThrow(/tags \(after Tags.of\) holds 50 tags; IVS allows at most 49 on this resource/);
+    });
+
+    test(`the ${REQUEST_TAG} tag is refused, in props and through Tags.of()`, () => {
+      const stack = newStack();
+      expect(() => create(stack, 'Mine', { [REQUEST_TAG]: 'me' }))
+        .toThrow(/tags: tag key 'cdk-ivs:request' is reserved: the cdk-ivs provider sets it on the resources it creates/);
+      create(stack, 'Ok');
+      Tags.of(stack).add(REQUEST_TAG, 'me');
+      expect(() => template(stack)).toThrow(/tags \(after Tags.of\): tag key 'cdk-ivs:request' is reserved/);
+    });
   });
 
   test('toCfnTags turns a map into a tag list', () => {

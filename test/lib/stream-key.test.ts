@@ -1,16 +1,12 @@
 import { App, CfnOutput, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CREATED_BY_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG, STREAM_KEY_FIELDS } from '../../lib/contract';
+import { RESOURCE_TYPES, SECRET_OWNER_TAG, STREAM_KEY_FIELDS } from '../../lib/contract';
 import { Channel, IChannel, StreamKey } from '../../lib';
 import { newStack, onlyResource, template } from './helpers';
 
 const CHANNEL_ARN = 'arn:aws:ivs:us-west-2:123456789012:channel/abcdABCDefgh';
 const KEY_ARN = 'arn:aws:ivs:us-west-2:123456789012:stream-key/g1H2I3j4k5L6';
-
-function tags(count: number): { [key: string]: string } {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
-}
 
 describe('StreamKey', () => {
   test('refers to its channel; no secret, no exposure, destroyed with the stack', () => {
@@ -101,24 +97,6 @@ describe('StreamKey', () => {
     new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'C', CHANNEL_ARN), tags: { a: '1' } });
     Tags.of(stack).add('b', '2');
     template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { Tags: { a: '1', b: '2' } });
-  });
-
-  test('at most 49 tags: the provider adds one to keys it creates', () => {
-    const stack = newStack();
-    const channel = Channel.fromChannelArn(stack, 'C', CHANNEL_ARN);
-    expect(() => new StreamKey(stack, 'Ok', { channel, tags: tags(49) })).not.toThrow();
-    expect(() => new StreamKey(stack, 'TooMany', { channel, tags: tags(50) }))
-      .toThrow(/tags holds 50 tags; IVS allows at most 49 on this resource/);
-  });
-
-  test('the created-by tag is reserved, in props and through Tags.of()', () => {
-    const stack = newStack();
-    const channel = Channel.fromChannelArn(stack, 'C', CHANNEL_ARN);
-    expect(() => new StreamKey(stack, 'Key', { channel, tags: { [CREATED_BY_TAG]: 'me' } }))
-      .toThrow(/tags: tag key 'cdk-ivs:created-by' is reserved for cdk-ivs on this resource/);
-    new StreamKey(stack, 'Ok', { channel });
-    Tags.of(stack).add(CREATED_BY_TAG, 'me');
-    expect(() => template(stack)).toThrow(/tags \(after Tags.of\): tag key 'cdk-ivs:created-by' is reserved/);
   });
 
   test('applyRemovalPolicy reaches the key and its secret', () => {

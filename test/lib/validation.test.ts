@@ -13,11 +13,7 @@ import {
   Preset,
 } from '../../lib';
 import { checkEnum, checkRange, checkString, tagErrors } from '../../lib/validation';
-import { newStack, template } from './helpers';
-
-function tags(count: number): { [key: string]: string } {
-  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
-}
+import { newStack, tags, template } from './helpers';
 
 function channelWith(props: ChannelProps): () => Channel {
   const stack = newStack();
@@ -68,8 +64,8 @@ describe('Channel validation', () => {
       /playbackRestrictionPolicy must be an IVS playback restriction policy ARN .*, got 'arn:aws:ivs:us-west-2:1:policy\/abc'/],
     ['a bad ad configuration ARN', { adConfigurationArn: 'arn:aws:ivs:us-west-2:1:ad/abc' },
       /adConfigurationArn must be an IVS ad configuration ARN \(arn:aws:ivs:<region>:<account>:ad-configuration\/<id>\), got 'arn:aws:ivs:us-west-2:1:ad\/abc'/],
-    ['51 tags', { tags: tags(51) },
-      /tags holds 51 tags; IVS allows at most 50 on this resource/],
+    ['50 tags', { tags: tags(50) },
+      /tags holds 50 tags; IVS allows at most 49 on this resource/],
     ['an empty tag key', { tags: { '': 'v' } },
       /tags: tag key '' must be 1 to 128 characters long/],
     ['a tag value of 257 characters', { tags: { k: 'v'.repeat(257) } },
@@ -99,7 +95,7 @@ describe('Channel validation', () => {
     ['multitrack with the default type and format', { multitrackInputConfiguration: MT }],
     ['multitrack with STANDARD and FRAGMENTED_MP4', { type: ChannelType.STANDARD, containerFormat: ContainerFormat.FRAGMENTED_MP4, multitrackInputConfiguration: MT }],
     ['a name of 128 characters', { channelName: 'a'.repeat(128) }],
-    ['50 tags', { tags: tags(50) }],
+    ['49 tags', { tags: tags(49) }],
     ['RETAIN_ON_UPDATE_OR_DELETE', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }],
     ['an ad configuration ARN', { adConfigurationArn: 'arn:aws:ivs:us-west-2:123456789012:ad-configuration/abc' }],
   ])('accepts %s', (_name, props) => {
@@ -118,16 +114,16 @@ describe('Channel validation', () => {
     expect(channelWith(props)).not.toThrow();
   });
 
-  test('more than 50 tags once Tags.of() has added its own fails the synth', () => {
-    const stack = newStack();
-    new Channel(stack, 'Channel', { tags: tags(50) });
-    Tags.of(stack).add('one-more', 'x');
-    expect(() => template(stack)).toThrow(/tags \(after Tags.of\) holds 51 tags; IVS allows at most 50 on this resource/);
-  });
-
-  test('50 tags with those of Tags.of() synthesize', () => {
+  test('more than 49 tags once Tags.of() has added its own fails the synth', () => {
     const stack = newStack();
     new Channel(stack, 'Channel', { tags: tags(49) });
+    Tags.of(stack).add('one-more', 'x');
+    expect(() => template(stack)).toThrow(/tags \(after Tags.of\) holds 50 tags; IVS allows at most 49 on this resource/);
+  });
+
+  test('49 tags with those of Tags.of() synthesize', () => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', { tags: tags(48) });
     Tags.of(stack).add('one-more', 'x');
     template(stack).resourceCountIs(RESOURCE_TYPES.channel, 1);
   });
