@@ -1,6 +1,7 @@
 // Custom::IvsPlaybackKeyPair: ImportPlaybackKeyPair of the user's PEM public key, or of the public
 // half of an ECDSA P-384 pair generated here, whose private key then goes to the secret. A new name
-// or key replaces the pair (a new ARN; CloudFormation then deletes the old one); tags update in place.
+// or key replaces the pair (a new ARN; CloudFormation then deletes the old one; a renamed pair of the
+// same key is deleted first, since IVS refuses a key it holds); tags update in place.
 
 import { generateKeyPairSync } from 'node:crypto';
 import {
@@ -26,6 +27,8 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
     // A generated private key cannot be copied to another secret: a new secret means a new pair.
     const generatedForNewSecret = props.PublicKeyMaterial === undefined && props.SecretArn !== oldProps.SecretArn;
     if (props.Name !== oldProps.Name || props.PublicKeyMaterial !== oldProps.PublicKeyMaterial || generatedForNewSecret) {
+      // IVS refuses a public key it already holds: a renamed pair of the same key goes first.
+      if (props.PublicKeyMaterial !== undefined && props.PublicKeyMaterial === oldProps.PublicKeyMaterial) await deleteKeyPair(session, arn);
       return importKeyPair(session, props);
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);

@@ -5,6 +5,7 @@
 // runs concurrently with the others: most of their time is spent waiting (backoff, deadlines).
 // Where the handler's deadline matters, the harness shortens the Lambda's Timeout: the handler
 // keeps 10 s of it back, so a 14 s Timeout puts the deadline 4 s after the invocation starts.
+import { generateKeyPairSync } from 'crypto';
 import { CreateStreamKeyCommand, DeleteChannelCommand, DeletePlaybackKeyPairCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
 import { CfnOutput, CfnParameter } from 'aws-cdk-lib';
 import { Channel, LatencyMode, PlaybackKeyPair, RecordingConfiguration, StreamKey } from 'cdk-ivs';
@@ -582,6 +583,24 @@ describe('quotas and credentials', () => {
     expect(imported).toHaveLength(3);
     expect(steps(d.result, 'Pair', { resourceType: KEY_PAIR, phase: 'rollback', requestType: 'Delete' }).map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
     expect(s.lambdaCalls('DeletePlaybackKeyPair').filter((e) => ok(e.status))).toHaveLength(3);
+    s.expectNothingLeft();
+  });
+
+  scenario(scan, 'renaming a playback key pair of your own key: IVS refuses a key it holds, so the old pair goes first; one pair, renamed', async (s) => {
+    // GIVEN a pair imported from the user's public key
+    const publicKeyMaterial = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const pair = (name: string) => s.synthStack((stack) => { new PlaybackKeyPair(stack, 'Pair', { playbackKeyPairName: name, publicKeyMaterial }); });
+    const d = await s.deploy(pair('e2e-viewers'));
+    expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
+
+    // WHEN it is renamed
+    const renamed = await d.update(pair('e2e-viewers-2'));
+
+    // THEN the update succeeds with one pair of the new name, and destroy leaves nothing
+    expect(renamed.reason).toBeUndefined();
+    expect(renamed.stackStatus).toBe('UPDATE_COMPLETE');
+    expect(s.emulator.state.snapshot().playbackKeyPairs.map((p) => p.name)).toEqual(['e2e-viewers-2']);
+    expect((await d.destroy()).stackStatus).toBe('DELETE_COMPLETE');
     s.expectNothingLeft();
   });
 

@@ -149,6 +149,32 @@ describe('Update', () => {
     expect(response.PhysicalResourceId).toBe(NEW_KEY_PAIR_ARN);
   });
 
+  test('a renamed pair of the same key is deleted before the key is imported again', async () => {
+    // GIVEN IVS holds the key once
+    ivs.on(DeletePlaybackKeyPairCommand).resolves({});
+    ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: NEW_KEY_PAIR_ARN, name: 'viewers-2' } });
+
+    // WHEN
+    await handler(update({ ...old, Name: 'viewers-2' }), makeContext());
+
+    // THEN
+    const operations = ivs.calls().map((call) => call.args[0].constructor.name);
+    expect(operations.slice(0, 2)).toEqual(['DeletePlaybackKeyPairCommand', 'ImportPlaybackKeyPairCommand']);
+    expect(ivs).toHaveReceivedCommandWith(DeletePlaybackKeyPairCommand, { arn: KEY_PAIR_ARN });
+  });
+
+  test('a new key is imported before CloudFormation deletes the old pair', async () => {
+    // GIVEN
+    ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: NEW_KEY_PAIR_ARN } });
+    const publicKeyMaterial = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' });
+
+    // WHEN
+    await handler(update({ ...old, PublicKeyMaterial: publicKeyMaterial }), makeContext());
+
+    // THEN
+    expect(ivs).not.toHaveReceivedCommand(DeletePlaybackKeyPairCommand);
+  });
+
   test('a generated pair moving to a new secret is generated again', async () => {
     // GIVEN
     const event = update({ Name: 'viewers', SecretArn: `${SECRET_ARN}-2` }, { Name: 'viewers', SecretArn: SECRET_ARN });
