@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -8,7 +8,7 @@ import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
-import { checkChannel, checkString, fail } from './validation';
+import { checkChannel, checkImportedArn } from './validation';
 
 /**
  * An IVS channel, created here or imported.
@@ -288,17 +288,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * @param channelArn ARN of the channel
    */
   public static fromChannelArn(scope: Construct, id: string, channelArn: string): IChannel {
-    if (Token.isUnresolved(channelArn)) {
-      const parts = Arn.split(channelArn, ArnFormat.SLASH_RESOURCE_NAME);
-      if (!Token.isUnresolved(parts.service) && parts.service !== 'ivs') {
-        fail(scope, `channelArn must be an IVS channel ARN, got service '${parts.service}'`);
-      }
-      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'channel') {
-        fail(scope, `channelArn must be an IVS channel ARN, got resource type '${parts.resource}'`);
-      }
-    } else {
-      checkString(scope, 'channelArn', channelArn, 'ChannelArn');
-    }
+    checkImportedArn(scope, 'channelArn', channelArn, 'ChannelArn', 'channel', 'channel');
 
     class Import extends ChannelBase {
       public readonly channelArn = channelArn;

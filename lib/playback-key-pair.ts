@@ -1,12 +1,12 @@
 /// <reference types="node" />
 import { createPublicKey } from 'crypto';
-import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
 import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
-import { checkRemovalPolicy, checkString, fail } from './validation';
+import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
  * An IVS playback key pair, created here or imported.
@@ -71,14 +71,7 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
    * @param playbackKeyPairArn ARN of the key pair
    */
   public static fromPlaybackKeyPairArn(scope: Construct, id: string, playbackKeyPairArn: string): IPlaybackKeyPair {
-    if (Token.isUnresolved(playbackKeyPairArn)) {
-      const parts = Arn.split(playbackKeyPairArn, ArnFormat.SLASH_RESOURCE_NAME);
-      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'playback-key') {
-        fail(scope, `playbackKeyPairArn must be an IVS playback key pair ARN, got resource type '${parts.resource}'`);
-      }
-    } else {
-      checkString(scope, 'playbackKeyPairArn', playbackKeyPairArn, 'PlaybackKeyPairArn');
-    }
+    checkImportedArn(scope, 'playbackKeyPairArn', playbackKeyPairArn, 'PlaybackKeyPairArn', 'playback-key', 'playback key pair');
 
     class Import extends Resource implements IPlaybackKeyPair {
       public readonly playbackKeyPairArn = playbackKeyPairArn;

@@ -1,9 +1,9 @@
-import { Arn, ArnFormat, IResource, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import { CfnPlaybackRestrictionPolicy } from 'aws-cdk-lib/aws-ivs';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { toCfnTags } from './provider';
-import { checkRemovalPolicy, checkString, checkStringList, checkTags, fail } from './validation';
+import { checkImportedArn, checkRemovalPolicy, checkString, checkStringList, checkTags } from './validation';
 
 /**
  * An IVS playback restriction policy, created here or imported.
@@ -81,14 +81,7 @@ export class PlaybackRestrictionPolicy extends Resource implements IPlaybackRest
    * @param playbackRestrictionPolicyArn ARN of the policy
    */
   public static fromPlaybackRestrictionPolicyArn(scope: Construct, id: string, playbackRestrictionPolicyArn: string): IPlaybackRestrictionPolicy {
-    if (Token.isUnresolved(playbackRestrictionPolicyArn)) {
-      const parts = Arn.split(playbackRestrictionPolicyArn, ArnFormat.SLASH_RESOURCE_NAME);
-      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'playback-restriction-policy') {
-        fail(scope, `playbackRestrictionPolicyArn must be an IVS playback restriction policy ARN, got resource type '${parts.resource}'`);
-      }
-    } else {
-      checkString(scope, 'playbackRestrictionPolicyArn', playbackRestrictionPolicyArn, 'PlaybackRestrictionPolicyArn');
-    }
+    checkImportedArn(scope, 'playbackRestrictionPolicyArn', playbackRestrictionPolicyArn, 'PlaybackRestrictionPolicyArn', 'playback-restriction-policy', 'playback restriction policy');
 
     class Import extends Resource implements IPlaybackRestrictionPolicy {
       public readonly playbackRestrictionPolicyArn = playbackRestrictionPolicyArn;

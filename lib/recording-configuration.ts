@@ -1,10 +1,10 @@
-import { Arn, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import { CfnRecordingConfiguration } from 'aws-cdk-lib/aws-ivs';
 import { IBucketRef } from 'aws-cdk-lib/aws-s3';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { toCfnTags } from './provider';
-import { checkEnum, checkRemovalPolicy, checkSeconds, checkString, checkTags, fail } from './validation';
+import { checkEnum, checkImportedArn, checkRemovalPolicy, checkSeconds, checkString, checkTags } from './validation';
 
 /**
  * Resolution of a recorded rendition or thumbnail.
@@ -220,13 +220,7 @@ export class RecordingConfiguration extends Resource implements IRecordingConfig
    */
   public static fromRecordingConfigurationArn(scope: Construct, id: string, recordingConfigurationArn: string): IRecordingConfiguration {
     const parts = Arn.split(recordingConfigurationArn, ArnFormat.SLASH_RESOURCE_NAME);
-    if (Token.isUnresolved(recordingConfigurationArn)) {
-      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'recording-configuration') {
-        fail(scope, `recordingConfigurationArn must be an IVS recording configuration ARN, got resource type '${parts.resource}'`);
-      }
-    } else {
-      checkString(scope, 'recordingConfigurationArn', recordingConfigurationArn, 'RecordingConfigurationArn');
-    }
+    checkImportedArn(scope, 'recordingConfigurationArn', recordingConfigurationArn, 'RecordingConfigurationArn', 'recording-configuration', 'recording configuration');
     return new ImportedRecordingConfiguration(scope, id, recordingConfigurationArn, parts.resourceName!);
   }
 

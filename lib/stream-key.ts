@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { IChannel } from './channel';
 import { STREAM_KEY_ATTRIBUTES } from './contract';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
-import { checkRemovalPolicy, checkString, fail } from './validation';
+import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
  * An IVS stream key, created here or imported.
@@ -81,14 +81,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    * @param streamKeyArn ARN of the stream key
    */
   public static fromStreamKeyArn(scope: Construct, id: string, streamKeyArn: string): IStreamKey {
-    if (Token.isUnresolved(streamKeyArn)) {
-      const parts = Arn.split(streamKeyArn, ArnFormat.SLASH_RESOURCE_NAME);
-      if (!Token.isUnresolved(parts.resource) && parts.resource !== 'stream-key') {
-        fail(scope, `streamKeyArn must be an IVS stream key ARN, got resource type '${parts.resource}'`);
-      }
-    } else {
-      checkString(scope, 'streamKeyArn', streamKeyArn, 'StreamKeyArn');
-    }
+    checkImportedArn(scope, 'streamKeyArn', streamKeyArn, 'StreamKeyArn', 'stream-key', 'stream key');
 
     class Import extends Resource implements IStreamKey {
       public readonly streamKeyArn = streamKeyArn;

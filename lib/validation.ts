@@ -2,7 +2,7 @@
 // combination rules the API documents. Unresolved tokens are skipped: only the deploy can check them.
 // Every error names the prop and the offending value. Internal: not exported from index.ts.
 
-import { Duration, RemovalPolicy, Token, ValidationError } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
 
@@ -115,6 +115,24 @@ export function checkSeconds(scope: IConstruct, prop: string, value: Duration | 
     fail(scope, `${prop} must be a whole number of seconds from ${range.min} to ${range.max}, got ${ms} milliseconds`);
   }
   checkRange(scope, prop, ms / 1000, shapeName, 'seconds');
+}
+
+/**
+ * Checks the ARN given to a `fromXxxArn` importer: a literal against the model's shape; a token by
+ * the parts of it that are known (service, resource type).
+ */
+export function checkImportedArn(scope: IConstruct, prop: string, arn: string, shapeName: string, resourceType: string, what: string): void {
+  if (!Token.isUnresolved(arn)) {
+    checkString(scope, prop, arn, shapeName);
+    return;
+  }
+  const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+  if (!Token.isUnresolved(parts.service) && parts.service !== 'ivs') {
+    fail(scope, `${prop} must be an IVS ${what} ARN, got service '${parts.service}'`);
+  }
+  if (!Token.isUnresolved(parts.resource) && parts.resource !== resourceType) {
+    fail(scope, `${prop} must be an IVS ${what} ARN, got resource type '${parts.resource}'`);
+  }
 }
 
 /** Checks every member of a list against a string shape. */
