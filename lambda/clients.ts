@@ -45,7 +45,9 @@ export class Session {
       requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
     };
     const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-    return new Session(new IvsClient(config), new SecretsManagerClient(config), deadline, requestId);
+    const attempts: AttemptLog = {};
+    return new Session(recordAttempts(new IvsClient(config), attempts), recordAttempts(new SecretsManagerClient(config), attempts),
+      deadline, requestId, attempts);
   }
 
   private constructor(
@@ -53,11 +55,12 @@ export class Session {
     private readonly secretsClient: SecretsManagerClient,
     readonly deadline: number,
     readonly requestId: string,
+    private readonly attempts: AttemptLog,
   ) {}
 
   /** The same clients with the cleanup grace added to the deadline. */
   forCleanup(): Session {
-    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS, this.requestId);
+    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS, this.requestId, this.attempts);
   }
 
   /** Sends an IVS command; `target` (the ARN or name it acts on) goes to the log line. */
@@ -80,11 +83,13 @@ export class Session {
     logCall(service, operation, target);
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    this.attempts.lastError = undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
+        const last = this.attempts.lastError === undefined ? '' : `; the last attempt got ${errorText(this.attempts.lastError).replace(/\.$/, '')}`;
         reject(new CallError(operation, 'HandlerDeadline',
-          `no answer before the handler's deadline (${DEADLINE_MARGIN_MS / 1000} s before the Lambda times out); deploy again`));
+          `no answer before the handler's deadline (${DEADLINE_MARGIN_MS / 1000} s before the Lambda times out)${last}; deploy again`));
       }, Math.max(0, this.deadline - Date.now()));
     });
     try {
@@ -97,6 +102,24 @@ export class Session {
       clearTimeout(timer);
     }
   }
+}
+
+/** The error of the latest attempt the SDK made (its retries included), for the deadline's reason. */
+interface AttemptLog {
+  lastError?: unknown;
+}
+
+/** Records every failed attempt of `client`'s calls (a middleware inside the SDK's retry loop). */
+function recordAttempts<C extends { middlewareStack: { add(middleware: unknown, options: object): void } }>(client: C, log: AttemptLog): C {
+  client.middlewareStack.add((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      log.lastError = error;
+      throw error;
+    }
+  }, { step: 'deserialize', priority: 'high', name: 'cdkIvsRecordAttempts' });
+  return client;
 }
 
 /** The operation's name, from the command's static schema `[kind, namespace, name, ...]`. */

@@ -114,7 +114,7 @@ describe('transient faults', () => {
     // THEN the handler gave up at its deadline, said so, and answered before the Lambda's Timeout
     expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
     const failed = step(d.result, 'Channel', { resourceType: CHANNEL, requestType: 'Create' });
-    expect(failed.reason).toBe(`${CHANNEL} ${failed.logicalId} (e2e-throttled): CreateChannel failed: ${DEADLINE_TEXT}`);
+    expect(failed.reason).toBe(`${CHANNEL} ${failed.logicalId} (e2e-throttled): CreateChannel failed: ${DEADLINE_TEXT.replace('; deploy again', '; the last attempt got ThrottlingException: Request was denied due to request throttling; deploy again')}`);
     expectAnsweredBeforeTimeout(failed, SHORT_TIMEOUT_S);
     expect(d.result.reason).toBe(`The following resource(s) failed to create: [${failed.logicalId}]. Rollback requested by user.`);
     // the SDK kept retrying until then; no channel was made, and the rollback removed the secret

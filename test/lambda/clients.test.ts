@@ -120,3 +120,17 @@ test('a call that never answers fails at the deadline, before the Lambda times o
   expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: no answer before the handler\'s deadline (10 s before the Lambda times out); deploy again');
   expect(error.stack).toBe(error.message);
 });
+
+test('a deadline reached while the SDK backs off says what the last attempt got', async () => {
+  // GIVEN IVS throttles every call, the SDK's backoff (half its range here) outlasts a deadline 300 ms away
+  route = (_, response) => json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+  jest.spyOn(Math, 'random').mockReturnValue(0.5);
+
+  // WHEN
+  const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext(300)));
+
+  // THEN
+  expect(requests.length).toBeLessThan(MAX_ATTEMPTS);
+  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: no answer before the handler\'s deadline '
+    + '(10 s before the Lambda times out); the last attempt got ThrottlingException: Rate exceeded; deploy again');
+});
