@@ -9,6 +9,7 @@ module.exports = {
   moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   collectCoverage: true,
   collectCoverageFrom: ['lib/**/*.ts', 'lambda/**/*.ts', '!lib/**/*.d.ts', '!lib/generated/**'],
   coverageReporters: ['text-summary', 'text'],
