@@ -25,7 +25,7 @@ function synth(stage: string, outdir: string): void {
   } catch (error) {
     // The CLI's own words (its stderr) say what went wrong; it is quiet only on success.
     process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
-    throw new Error(`cdk synth (stage=${stage}) failed`);
+    throw new Error(`cdk synth (stage=${stage}) failed`, { cause: error });
   }
   console.log(`synthesized ${STACK} (stage=${stage}) with the aws-cdk CLI in ${Date.now() - started} ms`);
 }

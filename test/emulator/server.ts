@@ -321,7 +321,7 @@ export class IvsEmulator {
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
-        throw new Error(`emulator answered ${e.code} to ${operation}, which the model does not list (${e.message})`);
+        throw new Error(`emulator answered ${e.code} to ${operation}, which the model does not list (${e.message})`, { cause: e });
       }
       throw new Answer(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
     }
