@@ -317,7 +317,8 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      output = handler({ state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      const ctx = { state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas };
+      output = handler(ctx, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -502,7 +503,10 @@ export class IvsEmulator {
     this.send(ex, status, contentType, payload, headers, code);
   }
 
-  private send(ex: Exchange, status: number, contentType: string | undefined, payload: string | undefined, extra: { [k: string]: string } = {}, errorType?: string): void {
+  private send(
+    ex: Exchange, status: number, contentType: string | undefined, payload: string | undefined,
+    extra: { [k: string]: string } = {}, errorType?: string,
+  ): void {
     if (!ex.res.destroyed && !ex.res.headersSent) {
       const headers: { [k: string]: string | number } = { 'x-amzn-RequestId': ex.requestId, ...extra };
       if (contentType) headers['Content-Type'] = contentType;
