@@ -274,6 +274,14 @@ export interface ChannelProps {
  *
  * Unlike AWS::IVS::Channel it keeps the stream key CreateChannel makes, and can hand it over in a
  * Secrets Manager secret; every CreateChannel input is a prop and updates never replace the channel.
+ *
+ * @example
+ * const channel = new Channel(this, 'Channel', {
+ *   latencyMode: LatencyMode.LOW,
+ *   storeStreamKeyInSecret: true,
+ * });
+ * channel.grantReadStreamKey(encoder);
+ * new CfnOutput(this, 'PlaybackUrl', { value: channel.channelPlaybackUrl });
  */
 @propertyInjectable
 export class Channel extends ChannelBase implements ITaggableV2 {

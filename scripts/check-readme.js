@@ -36,7 +36,8 @@ void [fs, CfnOutput, Duration, RemovalPolicy, encoder, encoderRole, tokenSigner,
 `;
 
 function blocks(markdown) {
-  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  // ```ts, with or without jsii-rosetta's parameters (```ts nofixture)
+  return [...markdown.matchAll(/^```ts(?:[ \t][^\n]*)?\n([\s\S]*?)^```/gm)].map((m) => m[1]);
 }
 
 function main() {
