@@ -2,7 +2,7 @@
 // The integration tests (test/integ.*.ts) through integ-runner, each app run with the project's own
 // TypeScript loader (scripts/register-ts.js; `cdk-ivs` is the built lib/, so `npm run build` first).
 //   npm run integ             synthesizes each test and compares it with its committed snapshot
-//                             (test/integ.*.js.snapshot/), offline: no AWS call, nothing deployed
+//                             (test/integ.*.ts.snapshot/), offline: no AWS call, nothing deployed
 //   npm run integ:snapshot    rewrites the snapshots without deploying (after a reviewed change)
 //   npm run integ:deploy      needs AWS credentials: deploys each test to the account, runs its
 //                             assertions (they read back what it made with the IVS API), destroys
@@ -32,7 +32,7 @@ const args = [
   ...MODES[mode],
   ...rest,
 ];
-// Offline, the CLI inside integ-runner must not look for credentials or ask for notices.
+// Offline runs: no version check, no telemetry, no EC2 instance metadata lookup for credentials.
 // No stack traces in the snapshot's metadata (warnings'): they name this machine's paths.
 const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_STACK_TRACE: '1' };
 if (mode !== 'deploy') Object.assign(env, { AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' });
