@@ -5,15 +5,19 @@ import {
   Channel,
   CreateChannelCommand,
   CreateChannelRequest,
+  CreateStreamKeyCommand,
   DeleteChannelCommand,
+  DeleteStreamKeyCommand,
   GetChannelCommand,
   ListChannelsCommand,
   StopStreamCommand,
   StreamKey,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateChannelCommand,
   UpdateChannelRequest,
 } from '@aws-sdk/client-ivs';
-import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, rtmpsIngestUrl } from '../lib/contract';
+import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
 import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
 import { CallError, NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
@@ -45,6 +49,7 @@ const RESETS: ChannelSettings = {
 
 export const channel: ResourceHandler<ChannelProps> = {
   async onCreate(session, props) {
+    if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = props.Name || '(unnamed channel)';
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
     const created = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
@@ -64,6 +69,10 @@ export const channel: ResourceHandler<ChannelProps> = {
   },
 
   async onUpdate(session, arn, props, oldProps) {
+    if (props.AdoptChannelArn && props.AdoptChannelArn !== oldProps.AdoptChannelArn && props.AdoptChannelArn !== arn) {
+      throw new Error(`adoptChannelArn ${props.AdoptChannelArn} can only be adopted when the resource is created, and this one manages `
+        + `${arn}: to adopt another channel, give the Channel a new construct ID (or remove adoptChannelArn once adopted)`);
+    }
     let current = must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel');
     // Only what differs from the channel as it is: a rollback after an update that never reached
     // IVS, or a change of tags only, then makes no UpdateChannel call (which fails while live).
@@ -86,6 +95,67 @@ export const channel: ResourceHandler<ChannelProps> = {
     await deleteChannel(session, arn, props.StopStreamOnDelete === true);
   },
 };
+
+/**
+ * Takes over an existing channel instead of creating one: its ARN becomes the physical ID, every
+ * setting is brought to the properties (those not declared to the API's defaults, as a create would
+ * make them; the name is kept when none is declared), its stream key is kept (one is created if it has
+ * none), and its tags become the declared ones. A channel that carries REQUEST_TAG is managed by another
+ * cdk-ivs resource and is refused. The tags, REQUEST_TAG included, are written last; a failure before
+ * that puts back the settings and deletes a key this request created, so the channel is left as it was.
+ */
+async function adopt(session: Session, arn: string, props: ChannelProps): Promise<HandlerResponse> {
+  const original = must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel');
+  const owner = original.tags?.[REQUEST_TAG];
+  if (owner !== undefined && owner !== session.requestId) {
+    throw new Error(`channel ${arn} is already managed by a cdk-ivs Channel (it carries the tag ${REQUEST_TAG}): a channel has one manager. `
+      + `Remove it from that stack first (removalPolicy RETAIN, then delete the construct), then untag it: `
+      + `aws ivs untag-resource --resource-arn ${arn} --tag-keys ${REQUEST_TAG}`);
+  }
+  const declared = Object.fromEntries(Object.entries(settings(props)).filter(([, value]) => value !== undefined));
+  const wanted: ChannelSettings = { ...RESETS, name: original.name ?? '', ...declared };
+  let current = original;
+  let createdKey: string | undefined;
+  const key = await undoOnFailure(`the changes to channel ${arn}`, async () => {
+    if (!matches(wanted, original)) {
+      const update = new UpdateChannelCommand({ arn, ...wanted });
+      current = must((await whileLive(session, 'stop the stream, or declare the settings the channel has, then deploy again',
+        () => session.ivs(update, arn))).channel, 'channel');
+    }
+    let found = await channelStreamKey(session, arn, props.SecretArn !== undefined || props.ExposeStreamKeyValue === true);
+    if (!found) {
+      found = must((await session.ivs(new CreateStreamKeyCommand({ channelArn: arn, tags: createTags(session) }), arn)).streamKey, 'stream key');
+      createdKey = found.arn;
+    }
+    if (props.SecretArn) await writeStreamSecret(session, props.SecretArn, current, found);
+    return found;
+  }, async () => {
+    if (createdKey) await ignoring([NOT_FOUND], session.ivs(new DeleteStreamKeyCommand({ arn: createdKey }), createdKey));
+    if (current !== original) await session.ivs(new UpdateChannelCommand({ arn, ...settingsOf(original) }), arn);
+  });
+  const foreign = Object.keys(original.tags ?? {}).filter((k) => !(k in (props.Tags ?? {})) && k !== REQUEST_TAG && !k.startsWith('aws:'));
+  if (foreign.length > 0) await session.ivs(new UntagResourceCommand({ resourceArn: arn, tagKeys: foreign }), arn);
+  await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: createTags(session, props.Tags) }), arn);
+  return channelResponse(current, key, props);
+}
+
+/** The settings of a channel as UpdateChannel takes them back. */
+function settingsOf(c: Channel): ChannelSettings {
+  const multitrack = c.multitrackInputConfiguration;
+  return {
+    name: c.name,
+    latencyMode: c.latencyMode,
+    type: c.type,
+    authorized: c.authorized,
+    insecureIngest: c.insecureIngest,
+    ...(c.preset ? { preset: c.preset } : {}),
+    recordingConfigurationArn: c.recordingConfigurationArn ?? '',
+    playbackRestrictionPolicyArn: c.playbackRestrictionPolicyArn ?? '',
+    adConfigurationArn: c.adConfigurationArn ?? '',
+    containerFormat: c.containerFormat,
+    multitrackInputConfiguration: multitrack?.enabled ? multitrack : { enabled: false },
+  };
+}
 
 /** CreateChannel / UpdateChannel settings declared by the properties (undefined: not declared). */
 function settings(props: ChannelProps): ChannelSettings {
