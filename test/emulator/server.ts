@@ -13,6 +13,7 @@ import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
+import { IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
 import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
@@ -30,6 +31,8 @@ export interface LogEntry {
   readonly operation: string;
   /** Account of the verified signer (absent when the signature was refused). */
   readonly account?: string;
+  /** Region of the verified credential scope: the region the request was served in. */
+  readonly region?: string;
   readonly principal?: string;
   /** HTTP status answered; 0 when the connection was reset or never answered. */
   readonly status: number;
@@ -63,8 +66,13 @@ export interface AuthorizationRequest {
 export type Authorizer = (request: AuthorizationRequest) => string | undefined;
 
 export interface EmulatorOptions {
-  /** The region the endpoint serves (credential scopes must name it). @default 'us-east-1' */
+  /**
+   * The default region: of `clientConfig()`, `env()` and the state helpers. Each request is served
+   * in the region of its credential scope. @default 'us-east-1'
+   */
   readonly region?: string;
+  /** Regions served; a credential scope naming another is refused. @default IVS_REGIONS */
+  readonly regions?: readonly string[];
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Rate limits; `false` turns them off. @default IVS's quotas at real speed */
@@ -122,6 +130,8 @@ interface Exchange {
   service: ServiceName | 'unknown';
   operation: string;
   principal?: Principal;
+  /** Region of the verified credential scope. */
+  region?: string;
   arn?: string;
   input?: unknown;
   unknownMembers?: readonly string[];
@@ -152,7 +162,10 @@ export class IvsEmulator {
   authorize: Authorizer | undefined;
   /** Latency added to every answer (real ms); change at run time. */
   latencyMs: number;
+  /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
+  /** Every region served. */
+  readonly regions: readonly string[];
   readonly keys = new KeyStore();
   private readonly quotas: IvsQuotas;
   private readonly clock: () => Date;
@@ -165,6 +178,8 @@ export class IvsEmulator {
 
   private constructor(private readonly server: Server, options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
+    this.regions = [...(options.regions ?? IVS_REGIONS)];
+    if (!this.regions.includes(this.region)) throw new Error(`emulator: region ${this.region} is not one of the regions served (${this.regions.join(', ')})`);
     this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region);
     this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
@@ -226,16 +241,16 @@ export class IvsEmulator {
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken!, expiration: c.expiration! };
   }
 
-  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS by default). */
-  clientConfig(credentials: Credentials = TEST_CREDENTIALS): { endpoint: string; region: string; credentials: Credentials } {
-    return { endpoint: this.url, region: this.region, credentials };
+  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS, the default region unless given). */
+  clientConfig(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { endpoint: string; region: string; credentials: Credentials } {
+    return { endpoint: this.url, region, credentials };
   }
 
   /** Environment variables that point the SDK (e.g. a handler run in-process) at the emulator. */
-  env(credentials: Credentials = TEST_CREDENTIALS): { [name: string]: string } {
+  env(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { [name: string]: string } {
     return {
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
       AWS_ENDPOINT_URL: this.url,
       AWS_ENDPOINT_URL_IVS: this.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
@@ -317,7 +332,7 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      output = handler({ state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      output = handler({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas }, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -356,7 +371,7 @@ export class IvsEmulator {
       output = SECRETS_MANAGER_HANDLERS[operation]({
         state: this.state,
         account: principal.account,
-        region: this.region,
+        region: ex.region!,
         principalArn: principal.arn,
         operation,
         authorize: (resourceArn, resourceTags) => this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags),
@@ -395,7 +410,8 @@ export class IvsEmulator {
 
   /** Verifies the signature; answers the protocol's auth error and stops the pipeline if refused. */
   private async authenticate(ex: Exchange, service: ServiceName, rawPath: string, rawQuery: string, body: Buffer): Promise<Principal> {
-    const regions = service === 'sts' ? [this.region, 'us-east-1'] : [this.region];
+    // STS: its global endpoint is signed for us-east-1, each regional one for its region.
+    const regions = service === 'sts' ? [...new Set([...this.regions, STS_GLOBAL_REGION])] : this.regions;
     const result = verifySignature(
       { method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, body },
       { service, regions, keys: this.keys, now: this.clock() },
@@ -406,12 +422,13 @@ export class IvsEmulator {
       throw new Silent();
     }
     ex.principal = result.principal;
+    ex.region = result.region;
     return result.principal;
   }
 
   /** Rate limit, then injected faults that act before the operation. */
   private async gate(ex: Exchange, service: ServiceName, principal: Principal): Promise<void> {
-    if (!this.throttle.take(service, ex.operation, principal.account, this.region, Date.now())) {
+    if (!this.throttle.take(service, ex.operation, principal.account, ex.region!, Date.now())) {
       ex.throttled = true;
       const [code, status, message] = THROTTLING[service];
       await this.delay(this.latencyMs);
@@ -520,6 +537,7 @@ export class IvsEmulator {
       service: ex.service,
       operation: ex.operation,
       account: ex.principal?.account,
+      region: ex.region,
       principal: ex.principal?.arn,
       status,
       errorType,
