@@ -11,16 +11,18 @@ import {
 import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
+import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
-import { IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
+import { queryError, queryResponse } from './query';
+import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
 import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
-import { STS_HANDLERS, stsError, stsResponse } from './sts';
+import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
 
-export type ServiceName = 'ivs' | 'secretsmanager' | 'sts';
+export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam';
 
 /** One request, as the emulator saw it. Inputs are logged with sensitive values redacted. */
 export interface LogEntry {
@@ -46,6 +48,8 @@ export interface LogEntry {
   readonly throttled?: boolean;
   /** What an injected fault did. */
   readonly fault?: 'error' | 'reset' | 'hang' | 'latency';
+  /** What the emulator's policy evaluation decided, and what it did not model (and failed closed on). */
+  readonly notes?: readonly string[];
   /** Text of an unexpected emulator failure (a 500 that no fault injected). */
   readonly internalError?: string;
   readonly durationMs: number;
@@ -105,6 +109,13 @@ const AUTH_ERRORS: { readonly [s in ServiceName]: { readonly [k in AuthFailureKi
     expiredToken: ['ExpiredTokenException', 400],
     invalidSignature: ['InvalidSignatureException', 400],
   },
+  iam: {
+    missing: ['MissingAuthenticationToken', 403],
+    incomplete: ['IncompleteSignature', 400],
+    unrecognized: ['InvalidClientTokenId', 403],
+    expiredToken: ['ExpiredToken', 403],
+    invalidSignature: ['SignatureDoesNotMatch', 403],
+  },
   sts: {
     missing: ['MissingAuthenticationToken', 403],
     incomplete: ['IncompleteSignature', 400],
@@ -118,6 +129,7 @@ const THROTTLING: { readonly [s in ServiceName]: readonly [string, number, strin
   ivs: ['ThrottlingException', 429, 'Request was denied due to request throttling.'],
   secretsmanager: ['ThrottlingException', 400, 'Rate exceeded'],
   sts: ['Throttling', 400, 'Rate exceeded'],
+  iam: ['Throttling', 400, 'Rate exceeded'],
 };
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -137,6 +149,7 @@ interface Exchange {
   unknownMembers?: readonly string[];
   throttled?: boolean;
   fault?: LogEntry['fault'];
+  notes?: string[];
   /** A fault to apply once the operation has taken effect. */
   pendingFault?: FaultSpec;
   internalError?: string;
@@ -180,7 +193,7 @@ export class IvsEmulator {
     this.region = options.region ?? 'us-east-1';
     this.regions = [...(options.regions ?? IVS_REGIONS)];
     if (!this.regions.includes(this.region)) throw new Error(`emulator: region ${this.region} is not one of the regions served (${this.regions.join(', ')})`);
-    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region);
+    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region, FIXTURE_ROLES);
     this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
     this.latencyMs = options.latencyMs ?? 0;
@@ -233,11 +246,13 @@ export class IvsEmulator {
 
   /**
    * Temporary credentials for a role in a known account, as AssumeRole would hand out, without a
-   * request (e.g. for a Lambda's environment).
+   * request (e.g. for a Lambda's environment: a service handing out its execution role's
+   * credentials). A role created through IAM keeps its path and role ID; any other name works too.
    */
   issueCredentials(account: string = SECOND_ACCOUNT_ID, roleName = 'CdkIvsEmulatorRole', durationSeconds = 3600): Required<Credentials> {
     if (!TEST_ACCOUNT_IDS.includes(account)) throw new Error(`emulator: unknown account ${account}`);
-    const c = this.keys.issue(`arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock());
+    const role = this.state.role(account, roleName);
+    const c = this.keys.issue(role?.arn ?? `arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock(), role?.roleId);
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken!, expiration: c.expiration! };
   }
 
@@ -291,8 +306,9 @@ export class IvsEmulator {
         ex.service = target.startsWith('secretsmanager.') ? 'secretsmanager' : 'unknown';
         await this.handleSecretsManager(ex, target, rawPath, rawQuery, body);
       } else if (rawPath === '/' && (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(rawQuery))) {
-        ex.service = 'sts';
-        await this.handleSts(ex, rawPath, rawQuery, body);
+        // STS and IAM share the awsQuery shape; the signature's scope names the service.
+        ex.service = scopeService(header(req, 'authorization')) === 'iam' ? 'iam' : 'sts';
+        await this.handleQuery(ex, ex.service, rawPath, rawQuery, body);
       } else {
         ex.service = 'ivs';
         await this.handleIvs(ex, rawPath, rawQuery, body);
@@ -385,33 +401,39 @@ export class IvsEmulator {
     this.send(ex, 200, 'application/x-amz-json-1.1', JSON.stringify(output));
   }
 
-  private async handleSts(ex: Exchange, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+  /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */
+  private async handleQuery(ex: Exchange, service: 'sts' | 'iam', rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
     const params = new URLSearchParams(rawQuery);
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
     const action = params.get('Action') ?? '';
     ex.operation = action;
     ex.input = Object.fromEntries([...params].filter(([k]) => k !== 'Action' && k !== 'Version'));
-    const handler = STS_HANDLERS[action];
-    if (!handler) return this.answerError(ex, 'sts', 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
-    const principal = await this.authenticate(ex, 'sts', rawPath, rawQuery, body);
-    await this.gate(ex, 'sts', principal);
-    this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
-    let result: string;
+    const known = service === 'sts' ? STS_HANDLERS[action] : IAM_HANDLERS[action];
+    if (!known) return this.answerError(ex, service, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
+    const principal = await this.authenticate(ex, service, rawPath, rawQuery, body);
+    await this.gate(ex, service, principal);
+    let result: string | undefined;
     try {
-      result = handler({ keys: this.keys, principal, now: this.clock() }, params);
+      if (service === 'sts') {
+        this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
+        result = STS_HANDLERS[action]({ keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n) }, params);
+      } else {
+        this.checkAuthorizer(ex, 'iam', principal, iamResourceArn(principal.account, params));
+        result = IAM_HANDLERS[action]({ state: this.state, account: principal.account, now: this.clock() }, params);
+      }
     } catch (e) {
       if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
       throw e;
     }
-    await this.afterEffect(ex, 'sts');
+    await this.afterEffect(ex, service);
     await this.delay(this.latencyMs);
-    this.send(ex, 200, 'text/xml', stsResponse(action, result, ex.requestId));
+    this.send(ex, 200, 'text/xml', queryResponse(service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE, action, result, ex.requestId));
   }
 
   /** Verifies the signature; answers the protocol's auth error and stops the pipeline if refused. */
   private async authenticate(ex: Exchange, service: ServiceName, rawPath: string, rawQuery: string, body: Buffer): Promise<Principal> {
-    // STS: its global endpoint is signed for us-east-1, each regional one for its region.
-    const regions = service === 'sts' ? [...new Set([...this.regions, STS_GLOBAL_REGION])] : this.regions;
+    // STS: its global endpoint is signed for us-east-1, each regional one for its region; IAM: us-east-1 only.
+    const regions = service === 'sts' ? [...new Set([...this.regions, STS_GLOBAL_REGION])] : service === 'iam' ? [IAM_SIGNING_REGION] : this.regions;
     const result = verifySignature(
       { method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, body },
       { service, regions, keys: this.keys, now: this.clock() },
@@ -483,7 +505,10 @@ export class IvsEmulator {
     if (!this.authorize) return;
     const reason = this.authorize({ service, operation: ex.operation, action: `${service}:${ex.operation}`, principal, resourceArn, resourceTags });
     if (reason !== undefined) {
-      throw new Answer('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim(), service === 'ivs' ? 403 : service === 'sts' ? 403 : 400);
+      const message = `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim();
+      // awsQuery services (STS, IAM) answer AccessDenied 403; IVS AccessDeniedException 403; Secrets Manager 400.
+      if (service === 'sts' || service === 'iam') throw new Answer('AccessDenied', message, 403);
+      throw new Answer('AccessDeniedException', message, service === 'ivs' ? 403 : 400);
     }
   }
 
@@ -514,7 +539,7 @@ export class IvsEmulator {
       payload = JSON.stringify({ __type: code, Message: message });
     } else {
       contentType = 'text/xml';
-      payload = stsError(code, message, status, ex.requestId);
+      payload = queryError(service === 'iam' ? IAM_NAMESPACE : STS_NAMESPACE, code, message, status, ex.requestId);
     }
     this.send(ex, status, contentType, payload, headers, code);
   }
@@ -546,6 +571,7 @@ export class IvsEmulator {
       unknownMembers: ex.unknownMembers,
       throttled: ex.throttled,
       fault: ex.fault,
+      notes: ex.notes,
       internalError: ex.internalError,
       durationMs: Date.now() - ex.started,
     };
@@ -565,6 +591,17 @@ function isIvsError(code: string): boolean {
 
 function shapeStatus(code: string): number | undefined {
   return isIvsError(code) ? shape(code).httpStatus : undefined;
+}
+
+/** The service name of a SigV4 Authorization header's credential scope (not yet verified). */
+function scopeService(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/[0-9]{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+}
+
+/** The ARN of the role an IAM request names, for the authorizer. */
+function iamResourceArn(account: string, params: URLSearchParams): string | undefined {
+  const name = params.get('RoleName');
+  return name ? `arn:aws:iam::${account}:role/${name}` : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

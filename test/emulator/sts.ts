@@ -3,28 +3,24 @@
 // way), GetCallerIdentity says who signed. Written by hand.
 import { KeyStore, Principal, TEST_ACCOUNT_IDS } from './credentials';
 import { ServiceError } from './errors';
+import { xmlEscape } from './query';
+import { EmulatorState } from './state';
 
 export interface StsContext {
   readonly keys: KeyStore;
+  readonly state: EmulatorState;
   readonly principal: Principal;
   readonly now: Date;
+  /** Adds a line to the request's log entry (why a policy refused, what was not modeled). */
+  readonly note: (line: string) => void;
 }
 
 type Handler = (ctx: StsContext, params: URLSearchParams) => string;
 
-const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-
-export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 function validationError(message: string): ServiceError {
   return new ServiceError('ValidationError', message, 400);
-}
-
-function wrap(action: string, result: string, requestId: string): string {
-  return `<${action}Response xmlns="${NS}">\n  <${action}Result>\n${result}\n  </${action}Result>\n`
-    + `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`;
 }
 
 const ROLE_ARN = /^arn:aws:iam::([0-9]{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
@@ -69,15 +65,3 @@ const GetCallerIdentity: Handler = (ctx) => [
 ].join('\n');
 
 export const STS_HANDLERS: { readonly [action: string]: Handler } = { AssumeRole, GetCallerIdentity };
-
-/** The full XML answer of an STS action. */
-export function stsResponse(action: string, result: string, requestId: string): string {
-  return wrap(action, result, requestId);
-}
-
-/** STS's error document. */
-export function stsError(code: string, message: string, status: number, requestId: string): string {
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  return `<ErrorResponse xmlns="${NS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${xmlEscape(code)}</Code>\n`
-    + `    <Message>${xmlEscape(message)}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`;
-}
