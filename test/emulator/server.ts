@@ -415,6 +415,7 @@ export class IvsEmulator {
     let result: string | undefined;
     try {
       if (service === 'sts') {
+        ex.arn = params.get('RoleArn') ?? undefined;
         this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
         result = STS_HANDLERS[action]({ keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n) }, params);
       } else {
