@@ -23,3 +23,5 @@ export { EmulatorState } from './state';
 export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, PlaybackKeyPairRecord, SecretRecord } from './state';
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
 export { IVS_REGIONS } from './regions';
+export { DEFAULT_CLOUD_CONTROL } from './cloud-control';
+export type { CloudControlOptions, CloudControlSettings } from './cloud-control';

@@ -1,10 +1,12 @@
 // The emulator's HTTP server: one endpoint on 127.0.0.1 speaking IVS (restJson1), Secrets Manager
-// (awsJson1_1) and STS (awsQuery), told apart by the request's shape. Every request goes through
-// the same pipeline:
+// (awsJson1_1), Cloud Control (awsJson1_0), STS and IAM (awsQuery), told apart by the request's
+// shape (and, for STS / IAM, the signature's service name). Every request goes through the same
+// pipeline:
 //   route → SigV4 → rate limit → injected fault → authorizer → model validation → operation →
 //   response shaped by the model (→ fault after the effect) → request log
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import { CLOUD_CONTROL_HANDLERS, CLOUD_CONTROL_UNSERVED, CloudControlOptions, CloudControlSettings, DEFAULT_CLOUD_CONTROL } from './cloud-control';
 import {
   Credentials, KeyStore, Principal, SECOND_ACCOUNT_ID, TEST_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS,
 } from './credentials';
@@ -22,7 +24,12 @@ import { EmulatorState } from './state';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
 
-export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam';
+export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam' | 'cloudcontrolapi';
+
+/** The IAM action prefix of each service (Cloud Control's actions are `cloudformation:GetResource`, …). */
+const ACTION_PREFIX: { readonly [s in ServiceName]: string } = {
+  ivs: 'ivs', secretsmanager: 'secretsmanager', sts: 'sts', iam: 'iam', cloudcontrolapi: 'cloudformation',
+};
 
 /** One request, as the emulator saw it. Inputs are logged with sensitive values redacted. */
 export interface LogEntry {
@@ -89,6 +96,8 @@ export interface EmulatorOptions {
   readonly authorize?: Authorizer;
   /** Called with every log entry as it is written. */
   readonly onRequest?: (entry: LogEntry) => void;
+  /** Cloud Control behaviours the documentation leaves open. @default DEFAULT_CLOUD_CONTROL */
+  readonly cloudControl?: CloudControlOptions;
   /** The clock of signatures and credential expiry. @default () => new Date() */
   readonly clock?: () => Date;
 }
@@ -103,6 +112,13 @@ const AUTH_ERRORS: { readonly [s in ServiceName]: { readonly [k in AuthFailureKi
     invalidSignature: ['InvalidSignatureException', 403],
   },
   secretsmanager: {
+    missing: ['MissingAuthenticationTokenException', 400],
+    incomplete: ['IncompleteSignatureException', 400],
+    unrecognized: ['UnrecognizedClientException', 400],
+    expiredToken: ['ExpiredTokenException', 400],
+    invalidSignature: ['InvalidSignatureException', 400],
+  },
+  cloudcontrolapi: {
     missing: ['MissingAuthenticationTokenException', 400],
     incomplete: ['IncompleteSignatureException', 400],
     unrecognized: ['UnrecognizedClientException', 400],
@@ -130,6 +146,7 @@ const THROTTLING: { readonly [s in ServiceName]: readonly [string, number, strin
   secretsmanager: ['ThrottlingException', 400, 'Rate exceeded'],
   sts: ['Throttling', 400, 'Rate exceeded'],
   iam: ['Throttling', 400, 'Rate exceeded'],
+  cloudcontrolapi: ['ThrottlingException', 429, 'Rate exceeded'],
 };
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -175,6 +192,8 @@ export class IvsEmulator {
   authorize: Authorizer | undefined;
   /** Latency added to every answer (real ms); change at run time. */
   latencyMs: number;
+  /** Cloud Control behaviours where the documentation is silent; change at run time. */
+  cloudControl: CloudControlSettings;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -197,6 +216,7 @@ export class IvsEmulator {
     this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
     this.latencyMs = options.latencyMs ?? 0;
+    this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -270,6 +290,8 @@ export class IvsEmulator {
       AWS_ENDPOINT_URL_IVS: this.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ENDPOINT_URL_IAM: this.url,
+      AWS_ENDPOINT_URL_CLOUDCONTROL: this.url,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
@@ -302,7 +324,10 @@ export class IvsEmulator {
       const target = header(req, 'x-amz-target');
       const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
       const contentType = header(req, 'content-type') ?? '';
-      if (target !== undefined) {
+      if (target !== undefined && target.startsWith('CloudApiService.')) {
+        ex.service = 'cloudcontrolapi';
+        await this.handleCloudControl(ex, target, rawPath, rawQuery, body);
+      } else if (target !== undefined) {
         ex.service = target.startsWith('secretsmanager.') ? 'secretsmanager' : 'unknown';
         await this.handleSecretsManager(ex, target, rawPath, rawQuery, body);
       } else if (rawPath === '/' && (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(rawQuery))) {
@@ -399,6 +424,72 @@ export class IvsEmulator {
     await this.afterEffect(ex, 'secretsmanager');
     await this.delay(this.latencyMs);
     this.send(ex, 200, 'application/x-amz-json-1.1', JSON.stringify(output));
+  }
+
+  private async handleCloudControl(ex: Exchange, target: string, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const operation = target.slice('CloudApiService.'.length);
+    ex.operation = operation;
+    if (!CLOUD_CONTROL_HANDLERS[operation] && !CLOUD_CONTROL_UNSERVED.includes(operation)) {
+      return this.answerError(ex, 'cloudcontrolapi', 'UnknownOperationException', `Unknown operation ${target}`, 400);
+    }
+    let input: { [k: string]: unknown };
+    try {
+      const parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed;
+    } catch {
+      await this.authenticate(ex, 'cloudcontrolapi', rawPath, rawQuery, body);
+      return this.answerError(ex, 'cloudcontrolapi', 'SerializationException', 'The request body is not a JSON object.', 400);
+    }
+    ex.arn = typeof input.Identifier === 'string' ? input.Identifier : undefined;
+    ex.input = input;
+    const principal = await this.authenticate(ex, 'cloudcontrolapi', rawPath, rawQuery, body);
+    await this.gate(ex, 'cloudcontrolapi', principal);
+    if (!CLOUD_CONTROL_HANDLERS[operation]) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs emulator does not implement Cloud Control ${operation} (test/emulator/cloud-control.ts).`, 501);
+    this.checkAuthorizer(ex, 'cloudcontrolapi', principal);
+    let output: unknown;
+    try {
+      output = CLOUD_CONTROL_HANDLERS[operation]({
+        options: this.cloudControl,
+        callIvs: (op, ivsInput) => this.ivsOnBehalf(ex, principal, op, ivsInput),
+      }, input);
+    } catch (e) {
+      if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
+      throw e;
+    }
+    await this.afterEffect(ex, 'cloudcontrolapi');
+    await this.delay(this.latencyMs);
+    this.send(ex, 200, 'application/x-amz-json-1.0', JSON.stringify(output));
+  }
+
+  /**
+   * An IVS call a service makes as the caller (a Cloud Control handler): IVS's rate limit of the
+   * caller's account and region, validation, the authorizer, then the operation. Noted in the
+   * request's log entry; throws the IVS error (with its HTTP status).
+   */
+  private ivsOnBehalf(ex: Exchange, principal: Principal, operation: string, input: { [k: string]: unknown }): any {
+    const note = (result: string) => (ex.notes ??= []).push(`handler called ivs:${operation}: ${result}`);
+    const fail = (code: string, message: string, status: number) => {
+      note(code);
+      return new ServiceError(code, message, status);
+    };
+    if (!this.throttle.take('ivs', operation, principal.account, ex.region!, Date.now())) {
+      throw fail('ThrottlingException', THROTTLING.ivs[2], THROTTLING.ivs[1]);
+    }
+    const op = OPERATIONS[operation];
+    const { violations } = validate(op.input, input);
+    if (violations.length) throw fail('ValidationException', validationMessage(violations), 400);
+    const resourceArn = requestArn(input);
+    const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
+    if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
+    try {
+      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      note('200');
+      return out;
+    } catch (e) {
+      if (!(e instanceof ServiceError)) throw e;
+      throw fail(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
+    }
   }
 
   /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */
@@ -504,9 +595,10 @@ export class IvsEmulator {
 
   private checkAuthorizer(ex: Exchange, service: ServiceName, principal: Principal, resourceArn?: string, resourceTags?: { [k: string]: string }): void {
     if (!this.authorize) return;
-    const reason = this.authorize({ service, operation: ex.operation, action: `${service}:${ex.operation}`, principal, resourceArn, resourceTags });
+    const action = `${ACTION_PREFIX[service]}:${ex.operation}`;
+    const reason = this.authorize({ service, operation: ex.operation, action, principal, resourceArn, resourceTags });
     if (reason !== undefined) {
-      const message = `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim();
+      const message = `User: ${principal.arn} is not authorized to perform: ${action}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim();
       // awsQuery services (STS, IAM) answer AccessDenied 403; IVS AccessDeniedException 403; Secrets Manager 400.
       if (service === 'sts' || service === 'iam') throw new Answer('AccessDenied', message, 403);
       throw new Answer('AccessDeniedException', message, service === 'ivs' ? 403 : 400);
@@ -535,8 +627,8 @@ export class IvsEmulator {
       contentType = 'application/json';
       // Modeled IVS errors carry `exceptionMessage`; the front door's own errors carry `message`.
       payload = JSON.stringify(isIvsError(code) ? { exceptionMessage: message } : { message });
-    } else if (service === 'secretsmanager') {
-      contentType = 'application/x-amz-json-1.1';
+    } else if (service === 'secretsmanager' || service === 'cloudcontrolapi') {
+      contentType = service === 'secretsmanager' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
       payload = JSON.stringify({ __type: code, Message: message });
     } else {
       contentType = 'text/xml';
