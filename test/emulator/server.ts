@@ -14,7 +14,7 @@ import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
-import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
+import { BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { queryError, queryResponse } from './query';
 import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
@@ -98,6 +98,8 @@ export interface EmulatorOptions {
   readonly onRequest?: (entry: LogEntry) => void;
   /** Cloud Control behaviours the documentation leaves open. @default DEFAULT_CLOUD_CONTROL */
   readonly cloudControl?: CloudControlOptions;
+  /** Whether BatchGetChannel / BatchGetStreamKey report missing and other-account ARNs in `errors`. @default DEFAULT_BATCH_GET */
+  readonly batchGet?: BatchGetOptions;
   /** The clock of signatures and credential expiry. @default () => new Date() */
   readonly clock?: () => Date;
 }
@@ -194,6 +196,8 @@ export class IvsEmulator {
   latencyMs: number;
   /** Cloud Control behaviours where the documentation is silent; change at run time. */
   cloudControl: CloudControlSettings;
+  /** BatchGet behaviours where the API reference is silent; change at run time. */
+  batchGet: BatchGetSettings;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -217,6 +221,7 @@ export class IvsEmulator {
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
     this.latencyMs = options.latencyMs ?? 0;
     this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
+    this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -373,7 +378,7 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      output = handler({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      output = handler({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -483,7 +488,7 @@ export class IvsEmulator {
     const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
     if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
     try {
-      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
       note('200');
       return out;
     } catch (e) {
