@@ -131,7 +131,7 @@ describe('GetResource', () => {
   test('reads are rate-limited as the IVS calls they make (GetChannel 5 TPS, shared with direct calls)', async () => {
     const channel = (await ivs().send(new CreateChannelCommand({ name: 'limited' }))).channel!;
     emulator.throttle.enabled = true;
-    emulator.throttle.setRate('GetChannel', 1);
+    emulator.throttle.setRate('GetChannel', 0.001); // one token, no refill during the test
     try {
       await get(channel.arn!);
       const err = await failure(cc().send(new GetResourceCommand({ TypeName: 'AWS::IVS::Channel', Identifier: channel.arn! })));
