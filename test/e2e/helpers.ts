@@ -64,7 +64,7 @@ export class LeakScan {
     // anything can delete the secret.
     return (entry) => {
       if (entry.service === 'secretsmanager' && entry.arn && entry.account) {
-        readSecret(state.findSecret(entry.account, emulator.region, entry.arn));
+        readSecret(state.findSecret(entry.account, entry.region ?? emulator.region, entry.arn));
       }
     };
   }
