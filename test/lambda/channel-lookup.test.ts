@@ -356,7 +356,9 @@ describe('properties', () => {
     ['an index past the channels', '2.Name'],
     ['no index', 'Name'],
     ['a negative index', '-1.Name'],
+    ['an index with a leading zero', '01.Name'],
     ['an unknown attribute', '0.Passphrase'],
+    ['an inherited property name', '0.toString'],
     ['a third part', '0.Name.x'],
     ['no attribute', '0'],
   ])('an attribute with %s fails before any call', async (_, name) => {
@@ -370,6 +372,23 @@ describe('properties', () => {
     expect(error.message).toBe(`Custom::IvsChannelLookup Resource: property Attributes: '${name}' is not <channel index below 2>.<one of `
       + `${Object.keys(LOOKUP_ATTRIBUTES).join(', ')}>`);
     expect(ivs).not.toHaveReceivedAnyCommand();
+  });
+
+  test.each([
+    ['an index past the channels', '2'],
+    ['an index with a leading zero', '01'],
+    ['a name', 'first'],
+  ])('a secret with %s fails before any call', async (_, index) => {
+    // GIVEN channels IVS would answer
+    given([ivsChannel(), ivsChannel({ arn: SECOND_CHANNEL_ARN })], [ivsStreamKey(), ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, channelArn: SECOND_CHANNEL_ARN })]);
+
+    // WHEN
+    const error = await failureOf(handler(lookup({ ChannelArns: [CHANNEL_ARN, SECOND_CHANNEL_ARN], SecretArns: { [index]: SECRET_ARN } }), makeContext()));
+
+    // THEN
+    expect(error.message).toBe(`Custom::IvsChannelLookup Resource: property SecretArns: '${index}' is not a channel index below 2`);
+    expect(ivs).not.toHaveReceivedAnyCommand();
+    expect(secrets).not.toHaveReceivedAnyCommand();
   });
 });
 
