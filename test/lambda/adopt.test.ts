@@ -185,7 +185,7 @@ describe('Create with AdoptChannelArn', () => {
       srtEndpoint: SRT_ENDPOINT,
       srtPassphrase: SRT_PASSPHRASE,
     });
-    expect(secrets.commandCalls(PutSecretValueCommand)[0].callId).toBeLessThan(ivs.commandCalls(UntagResourceCommand)[0].callId);
+    expect(secrets.commandCalls(PutSecretValueCommand)[0].calledBefore(ivs.commandCalls(UntagResourceCommand)[0])).toBe(true);
     expect(response).not.toHaveProperty('NoEcho');
     expect(JSON.stringify(response)).not.toContain(STREAM_KEY_VALUE);
   });
