@@ -39,6 +39,7 @@ const savedEnv = { ...process.env };
 /** The provider's own credentials (the Lambda role's), from the environment as in the Lambda. */
 const PROVIDER_KEY = 'AKIDPROVIDEREXAMPLE';
 const OTHER_ROLE_ARN = `arn:aws:iam::${OTHER_ACCOUNT}:role/IvsCrossAccountOther`;
+const OWN_ROLE_ARN = 'arn:aws:iam::123456789012:role/IvsInOwnAccount';
 const OTHER_CHANNEL = ivsChannel({ arn: OTHER_CHANNEL_ARN, name: 'theirs' });
 
 beforeAll(() => {
@@ -328,6 +329,8 @@ describe('an Update that moves the resource', () => {
     ['another role of the same account', { ...channel, RoleArn: OTHER_ROLE_ARN }, { ...channel, RoleArn: ROLE_ARN }, ASSUMED_IN(REGION)],
     ['another external ID', { ...channel, RoleArn: ROLE_ARN, ExternalId: 'new-id' }, { ...channel, RoleArn: ROLE_ARN, ExternalId: EXTERNAL_ID }, ASSUMED_IN(REGION)],
     ['the stack\'s region named', { ...channel, Region: REGION }, channel, PROVIDER],
+    ['a role of the stack\'s own account added', { ...channel, RoleArn: OWN_ROLE_ARN }, channel, ASSUMED_IN(REGION)],
+    ['a role of the stack\'s own account removed', channel, { ...channel, RoleArn: OWN_ROLE_ARN }, PROVIDER],
   ])('%s is an update in place, through the new properties\' target', async (_, props, oldProps, place) => {
     // WHEN
     const response = await handler(update(props, oldProps), makeContext());
