@@ -102,9 +102,9 @@ describe('Create with AdoptChannelArn', () => {
     expect(secrets).not.toHaveReceivedAnyCommand();
   });
 
-  test('a setting IVS leaves out matches its default (no UpdateChannel), and no foreign tag means no UntagResource', async () => {
-    // GIVEN a channel described without its empty settings (recording, policies, multitrack), booleans or tags
-    ivs.on(GetChannelCommand).resolves({ channel: { arn: CHANNEL_ARN, name: 'bare', latencyMode: 'LOW', type: 'STANDARD', containerFormat: 'TS' } });
+  test('a setting IVS leaves out matches its default, an unnamed channel stays unnamed (no UpdateChannel), and no foreign tag means no UntagResource', async () => {
+    // GIVEN a channel described without its empty settings (name, recording, policies, multitrack), booleans or tags
+    ivs.on(GetChannelCommand).resolves({ channel: { arn: CHANNEL_ARN, latencyMode: 'LOW', type: 'STANDARD', containerFormat: 'TS' } });
 
     // WHEN
     const response = await handler(adopt(), makeContext());
@@ -112,7 +112,7 @@ describe('Create with AdoptChannelArn', () => {
     // THEN
     expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'ListStreamKeys', 'TagResource']);
     expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } });
-    expect(response.Data).toMatchObject({ Name: 'bare', PlaybackUrl: '', SrtEndpoint: '' });
+    expect(response.Data).toMatchObject({ Name: '', PlaybackUrl: '', SrtEndpoint: '' });
   });
 
   test('settings that differ: one UpdateChannel sets every setting, undeclared ones to the defaults, the name kept', async () => {
