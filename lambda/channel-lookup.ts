@@ -29,6 +29,8 @@ async function read(session: Session, props: LookupProps): Promise<HandlerRespon
   if (arns.length === 0) throw new Error('property ChannelArns must name at least one channel');
   const wanted = wantedAttributes(props.Attributes ?? [], arns.length);
   const secrets = props.SecretArns ?? {};
+  const badSecret = Object.keys(secrets).find((index) => !isIndex(index, arns.length));
+  if (badSecret !== undefined) throw new Error(`property SecretArns: '${badSecret}' is not a channel index below ${arns.length}`);
 
   const channels = await getChannels(session, arns);
   // A channel's stream key is read only when an attribute or a secret needs it.
@@ -68,11 +70,16 @@ async function read(session: Session, props: LookupProps): Promise<HandlerRespon
 function wantedAttributes(names: readonly string[], count: number): Set<string> {
   for (const name of names) {
     const [index, attribute, extra] = name.split('.');
-    if (extra !== undefined || !/^[0-9]+$/.test(index) || Number(index) >= count || !(attribute in LOOKUP_ATTRIBUTES)) {
+    if (extra !== undefined || !isIndex(index, count) || !Object.hasOwn(LOOKUP_ATTRIBUTES, attribute)) {
       throw new Error(`property Attributes: '${name}' is not <channel index below ${count}>.<one of ${Object.keys(LOOKUP_ATTRIBUTES).join(', ')}>`);
     }
   }
   return new Set(names);
+}
+
+/** A channel index as the constructs write it (no leading zero: '01' would name no channel's entry). */
+function isIndex(text: string, count: number): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(text) && Number(text) < count;
 }
 
 function channelAttribute(channel: Channel, attribute: Exclude<LookupAttribute, 'StreamKeyArn' | 'StreamKeyValue'>): string {

@@ -15,9 +15,9 @@ import type { CustomResourceEvent, HandlerResponse, LambdaContext } from './type
 
 type TargetProps = { readonly RoleArn?: string; readonly ExternalId?: string; readonly Region?: string };
 
-/** `<account of the role, or '' for the provider's own>/<region>` of a resource's properties. */
-function placeOf(props: TargetProps): string {
-  return `${props.RoleArn?.split(':')[4] ?? ''}/${props.Region ?? process.env.AWS_REGION}`;
+/** `<account of the role, or the stack's>/<region>` of a resource's properties: a role of the stack's account is no move. */
+function placeOf(props: TargetProps, stackAccount: string): string {
+  return `${props.RoleArn?.split(':')[4] ?? stackAccount}/${props.Region ?? process.env.AWS_REGION}`;
 }
 
 type Dispatch = (event: CustomResourceEvent, session: Session) => Promise<HandlerResponse>;
@@ -57,7 +57,7 @@ async function dispatch<S extends Schema>(
       const oldProps = parseProperties(schema, event.OldResourceProperties);
       // Another account or region holds another resource: a new one there (CloudFormation then deletes
       // the old physical ID, with the old properties and so in the old place).
-      if (placeOf(oldProps) !== placeOf(props)) return resource.onCreate(session, props);
+      if (placeOf(oldProps, stackSession.account) !== placeOf(props, stackSession.account)) return resource.onCreate(session, props);
       return resource.onUpdate(session, physicalId, props, oldProps);
     }
     case 'Delete':
