@@ -57,30 +57,55 @@ const CLIENT_CONFIG = {
  * resource's target (forTarget); Secrets Manager calls always stay in the stack's account and region,
  * where the constructs create their secrets.
  */
+/** What a Session is made of. */
+interface SessionParts {
+  readonly ivsClient: IvsClient;
+  readonly secretsClient: SecretsManagerClient;
+  readonly deadline: number;
+  readonly requestId: string;
+  readonly attempts: AttemptLog;
+  readonly roleSessionName: string;
+  readonly account: string;
+  readonly resourceName: string;
+}
+
 export class Session {
   static fromContext(context: LambdaContext, event: Pick<CustomResourceEvent, 'RequestId' | 'StackId' | 'LogicalResourceId'>): Session {
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
     const attempts: AttemptLog = {};
-    return new Session(recordAttempts(new IvsClient(CLIENT_CONFIG), attempts), recordAttempts(new SecretsManagerClient(CLIENT_CONFIG), attempts),
-      deadline, event.RequestId, attempts, sessionName(event), event.StackId.split(':')[4] ?? '');
+    return new Session({
+      ivsClient: recordAttempts(new IvsClient(CLIENT_CONFIG), attempts),
+      secretsClient: recordAttempts(new SecretsManagerClient(CLIENT_CONFIG), attempts),
+      deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+      requestId: event.RequestId,
+      attempts,
+      roleSessionName: sessionName(event),
+      account: event.StackId.split(':')[4] ?? '',
+      resourceName: `${event.StackId.split('/')[1] ?? ''}/${event.LogicalResourceId}`,
+    });
   }
 
-  private constructor(
-    private readonly ivsClient: IvsClient,
-    private readonly secretsClient: SecretsManagerClient,
-    readonly deadline: number,
-    readonly requestId: string,
-    private readonly attempts: AttemptLog,
-    /** The role session name of every AssumeRole: CloudTrail in the other account shows it. */
-    readonly roleSessionName: string,
-    /** The account the IVS calls go to: the role's, or the stack's. */
-    readonly account: string,
-  ) {}
+  /** The invocation's deadline (epoch milliseconds). */
+  readonly deadline: number;
+  /** The CloudFormation RequestId of the event. */
+  readonly requestId: string;
+  /** The role session name of every AssumeRole: CloudTrail in the other account shows it. */
+  readonly roleSessionName: string;
+  /** The account the IVS calls go to: the role's, or the stack's. */
+  readonly account: string;
+  /** `<stack name>/<logical id>` of the resource the event is about. */
+  readonly resourceName: string;
+  private readonly ivsClient: IvsClient;
+  private readonly secretsClient: SecretsManagerClient;
+  private readonly attempts: AttemptLog;
+
+  private constructor(private readonly parts: SessionParts) {
+    ({ deadline: this.deadline, requestId: this.requestId, roleSessionName: this.roleSessionName, account: this.account,
+      resourceName: this.resourceName, ivsClient: this.ivsClient, secretsClient: this.secretsClient, attempts: this.attempts } = parts);
+  }
 
   /** The same clients with the cleanup grace added to the deadline. */
   forCleanup(): Session {
-    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS, this.requestId, this.attempts,
-      this.roleSessionName, this.account);
+    return new Session({ ...this.parts, deadline: this.deadline + CLEANUP_GRACE_MS });
   }
 
   /**
@@ -93,8 +118,7 @@ export class Session {
     const region = target.region ?? process.env.AWS_REGION;
     const credentials = target.roleArn ? this.assumedCredentials(target.roleArn, target.externalId, region) : undefined;
     const ivsClient = recordAttempts(new IvsClient({ ...CLIENT_CONFIG, region, ...(credentials && { credentials }) }), this.attempts);
-    const account = target.roleArn?.split(':')[4] ?? this.account;
-    return new Session(ivsClient, this.secretsClient, this.deadline, this.requestId, this.attempts, this.roleSessionName, account);
+    return new Session({ ...this.parts, ivsClient, account: target.roleArn?.split(':')[4] ?? this.account });
   }
 
   /** A credential provider that assumes `roleArn` once (the SDK asks before every request). */
@@ -200,8 +224,10 @@ function sessionName(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResour
   const full = `cdk-ivs.${stackName}.${logicalId}`;
   if (full.length <= MAX_SESSION_NAME) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  const logical = logicalId.slice(0, 30);
-  return `cdk-ivs.${stackName.slice(0, MAX_SESSION_NAME - 'cdk-ivs.'.length - logical.length - hash.length - 2)}-${hash}.${logical}`;
+  // What the prefix, the hash and the two separators leave, shared: the stack name gets at least 16.
+  const room = MAX_SESSION_NAME - 'cdk-ivs.'.length - hash.length - 2;
+  const logical = logicalId.slice(0, Math.max(room - stackName.length, room - 16));
+  return `cdk-ivs.${stackName.slice(0, room - logical.length)}-${hash}.${logical}`;
 }
 
 /** The operation's name, from the command's static schema `[kind, namespace, name, ...]`. */

@@ -28,6 +28,8 @@ const RECORDING = 'arn:aws:ivs:us-east-1:123456789012:recording-configuration/r1
 const POLICY = 'arn:aws:ivs:us-east-1:123456789012:playback-restriction-policy/p1';
 const AD = 'arn:aws:ivs:us-east-1:123456789012:ad-configuration/a1';
 const OTHER_REQUEST = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+/** REQUEST_TAG on a channel this resource (stack 'Stack', logical ID 'Resource' in makeEvent) adopted. */
+const ADOPTED = 'adopted by Stack/Resource';
 
 /** The channel as the console made it: another name, other settings, tags of its own. */
 const LEGACY = ivsChannel({
@@ -79,12 +81,12 @@ describe('Create with AdoptChannelArn', () => {
     // WHEN
     const response = await handler(adopt({ Tags: { team: 'video' } }), makeContext());
 
-    // THEN no channel is created, and the request tag comes last
+    // THEN no channel is created, and the tags come last: the declared ones and the request tag, then the untagging
     expect(sent()).toEqual([
       ['GetChannel', { arn: CHANNEL_ARN }],
       ['ListStreamKeys', { channelArn: CHANNEL_ARN }],
+      ['TagResource', { resourceArn: CHANNEL_ARN, tags: { team: 'video', [REQUEST_TAG]: ADOPTED } }],
       ['UntagResource', { resourceArn: CHANNEL_ARN, tagKeys: ['owner'] }],
-      ['TagResource', { resourceArn: CHANNEL_ARN, tags: { team: 'video', [REQUEST_TAG]: REQUEST_ID } }],
     ]);
     expect(ivs).not.toHaveReceivedCommand(CreateChannelCommand);
     expect(response).toEqual({
@@ -111,7 +113,7 @@ describe('Create with AdoptChannelArn', () => {
 
     // THEN
     expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'ListStreamKeys', 'TagResource']);
-    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: ADOPTED } });
     expect(response.Data).toMatchObject({ Name: '', PlaybackUrl: '', SrtEndpoint: '' });
   });
 
@@ -126,7 +128,7 @@ describe('Create with AdoptChannelArn', () => {
     expect(ivs.commandCalls(UpdateChannelCommand).map((call) => call.args[0].input)).toEqual([
       { arn: CHANNEL_ARN, ...DEFAULTS, name: 'legacy', type: 'BASIC' },
     ]);
-    expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'UpdateChannel', 'ListStreamKeys', 'UntagResource', 'TagResource']);
+    expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'UpdateChannel', 'ListStreamKeys', 'TagResource', 'UntagResource']);
     expect(ivs).toHaveReceivedCommandWith(UntagResourceCommand, { resourceArn: CHANNEL_ARN, tagKeys: ['team', 'owner'] });
     expect(response.Data).toMatchObject({ Arn: CHANNEL_ARN, Name: 'legacy', DefaultStreamKeyArn: STREAM_KEY_ARN });
   });
@@ -185,35 +187,38 @@ describe('Create with AdoptChannelArn', () => {
       srtEndpoint: SRT_ENDPOINT,
       srtPassphrase: SRT_PASSPHRASE,
     });
-    expect(secrets.commandCalls(PutSecretValueCommand)[0].calledBefore(ivs.commandCalls(UntagResourceCommand)[0])).toBe(true);
+    expect(secrets.commandCalls(PutSecretValueCommand)[0].calledBefore(ivs.commandCalls(TagResourceCommand)[0])).toBe(true);
     expect(response).not.toHaveProperty('NoEcho');
     expect(JSON.stringify(response)).not.toContain(STREAM_KEY_VALUE);
   });
 
-  test('refuses a channel that another request\'s cdk-ivs resource manages, before any change', async () => {
+  test.each([
+    ['a cdk-ivs Channel created', OTHER_REQUEST, 'was created by a cdk-ivs Channel'],
+    ['another cdk-ivs Channel adopted', 'adopted by Other/Live', 'was adopted by Other/Live'],
+  ])('refuses a channel that %s, before any change', async (_, tag, manager) => {
     // GIVEN
-    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ tags: { [REQUEST_TAG]: OTHER_REQUEST } }) });
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ tags: { [REQUEST_TAG]: tag } }) });
 
     // WHEN
     const error = await failureOf(handler(adopt({ Name: 'live' }), makeContext()));
 
     // THEN
-    expect(error.message).toBe(`Custom::IvsChannel Resource (live): channel ${CHANNEL_ARN} is already managed by a cdk-ivs Channel (it carries the tag `
-      + `${REQUEST_TAG}): a channel has one manager. Remove it from that stack first (removalPolicy RETAIN, then delete the construct), then untag it: `
+    expect(error.message).toBe(`Custom::IvsChannel Resource (live): channel ${CHANNEL_ARN} ${manager} (its tag ${REQUEST_TAG} says so), and a `
+      + 'channel has one manager. Remove it from that stack first (removalPolicy RETAIN, then delete the construct), then untag it: '
       + `aws ivs untag-resource --resource-arn ${CHANNEL_ARN} --tag-keys ${REQUEST_TAG}`);
     expect(sent().map(([name]) => name)).toEqual(['GetChannel']);
   });
 
-  test('a channel carrying this request\'s own tag (the create sent again) is adopted', async () => {
+  test('a channel this resource adopted before (the event sent again, or a deploy after a rolled-back one) is adopted again', async () => {
     // GIVEN
-    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ tags: { [REQUEST_TAG]: REQUEST_ID } }) });
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ tags: { [REQUEST_TAG]: ADOPTED } }) });
 
     // WHEN
     const response = await handler(adopt(), makeContext());
 
     // THEN the request tag is neither removed nor a reason to refuse
     expect(ivs).not.toHaveReceivedCommand(UntagResourceCommand);
-    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } });
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: ADOPTED } });
     expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
   });
 
@@ -225,7 +230,7 @@ describe('Create with AdoptChannelArn', () => {
     const error = await failureOf(handler(adopt(), makeContext()));
 
     // THEN
-    expect(error.message).toBe('Custom::IvsChannel Resource: GetChannel failed: ResourceNotFoundException: Channel not found');
+    expect(error.message).toBe(`Custom::IvsChannel Resource (${CHANNEL_ARN}): GetChannel failed: ResourceNotFoundException: Channel not found`);
     expect(sent().map(([name]) => name)).toEqual(['GetChannel']);
   });
 
@@ -237,8 +242,8 @@ describe('Create with AdoptChannelArn', () => {
     const error = await failureOf(handler(adopt({ Name: 'legacy' }), makeContext(300)));
 
     // THEN every UpdateChannel was the adoption's (none to put settings back), and no tag was written
-    expect(error.message).toMatch(new RegExp('^Custom::IvsChannel Resource \\(legacy\\): UpdateChannel failed: ConflictException: Unable to perform: '
-      + 'UpdateChannel while stream is live\\. The channel is live: stop the stream, or declare the settings the channel has, then deploy again '));
+    expect(error.message).toBe('Custom::IvsChannel Resource (legacy): UpdateChannel failed: ConflictException: Unable to perform: '
+      + 'UpdateChannel while stream is live. The channel is live: stop the stream, or declare the settings the channel has, then deploy again');
     const updates = ivs.commandCalls(UpdateChannelCommand).map((call) => call.args[0].input);
     expect(updates.length).toBeGreaterThan(1);
     for (const input of updates) expect(input).toEqual({ arn: CHANNEL_ARN, ...DEFAULTS, name: 'legacy' });
@@ -254,7 +259,7 @@ describe('Create with AdoptChannelArn', () => {
     const error = await failureOf(handler(adopt({ Type: 'ADVANCED_SD', Preset: 'NOPE' }), makeContext()));
 
     // THEN
-    expect(error.message).toMatch(/^Custom::IvsChannel Resource: UpdateChannel failed: ValidationException: invalid preset /);
+    expect(error.message).toBe(`Custom::IvsChannel Resource (${CHANNEL_ARN}): UpdateChannel failed: ValidationException: invalid preset`);
     expect(ivs).toHaveReceivedCommandTimes(UpdateChannelCommand, 1);
     expect(ivs).not.toHaveReceivedCommand(TagResourceCommand);
   });
@@ -286,8 +291,8 @@ describe('Create with AdoptChannelArn', () => {
         containerFormat: 'FRAGMENTED_MP4', multitrackInputConfiguration: { enabled: true, policy: 'ALLOW', maximumResolution: 'SD' },
       }],
     ]);
-    expect(error.message).toBe('Custom::IvsChannel Resource: PutSecretValue failed: AccessDeniedException: User is not authorized to perform '
-      + `PutSecretValue (deleted the changes to channel ${CHANNEL_ARN}, which this request had created)`);
+    expect(error.message).toBe(`Custom::IvsChannel Resource (${CHANNEL_ARN}): PutSecretValue failed: AccessDeniedException: User is not authorized to perform `
+      + `PutSecretValue (deleted stream key ${NEW_STREAM_KEY_ARN}, which this request had created, and put the channel's settings back)`);
     expect(error.stack).toBe(error.message);
   });
 
@@ -307,7 +312,7 @@ describe('Create with AdoptChannelArn', () => {
       { arn: CHANNEL_ARN, name: 'legacy', latencyMode: 'NORMAL', type: 'STANDARD', authorized: true, insecureIngest: false, recordingConfigurationArn: '',
         playbackRestrictionPolicyArn: '', adConfigurationArn: '', containerFormat: 'TS', multitrackInputConfiguration: { enabled: false } },
     ]);
-    expect(error.message).toMatch(/^Custom::IvsChannel Resource: GetStreamKey failed: ResourceNotFoundException: Stream key not found \(deleted /);
+    expect(error.message).toBe(`Custom::IvsChannel Resource (${CHANNEL_ARN}): GetStreamKey failed: ResourceNotFoundException: Stream key not found (put the channel's settings back)`);
   });
 
   test('a created key already gone is fine; a failure to put the settings back is reported', async () => {
@@ -324,8 +329,8 @@ describe('Create with AdoptChannelArn', () => {
     // THEN
     expect(ivs).toHaveReceivedCommandTimes(DeleteStreamKeyCommand, 1);
     expect(ivs).toHaveReceivedCommandTimes(UpdateChannelCommand, 2);
-    expect(error.message).toBe(`Custom::IvsChannel Resource: PutSecretValue failed: denied (could not delete the changes to channel ${CHANNEL_ARN}, `
-      + 'which this request had created: UpdateChannel failed: AccessDeniedException: no ivs:UpdateChannel)');
+    expect(error.message).toBe(`Custom::IvsChannel Resource (${CHANNEL_ARN}): PutSecretValue failed: denied (could not undo the changes to channel ${CHANNEL_ARN}: `
+      + 'UpdateChannel failed: AccessDeniedException: no ivs:UpdateChannel)');
   });
 
   test('a failure of the tags, which come last, fails the create with IVS\'s error', async () => {
@@ -337,7 +342,7 @@ describe('Create with AdoptChannelArn', () => {
 
     // THEN
     expect(error.message).toBe('Custom::IvsChannel Resource (legacy): TagResource failed: AccessDeniedException: no ivs:TagResource');
-    expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'UpdateChannel', 'ListStreamKeys', 'UntagResource', 'TagResource']);
+    expect(sent().map(([name]) => name)).toEqual(['GetChannel', 'UpdateChannel', 'ListStreamKeys', 'TagResource']);
   });
 });
 
