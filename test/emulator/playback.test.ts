@@ -102,6 +102,7 @@ describe.each(PLAYBACK_EDGE_VARIANTS)('the playback edge ($name)', ({ options })
     expect(segment.status).toBe(200);
     expect(segment.headers['content-type']).toBe('video/MP2T');
     expect(segment.body.charCodeAt(0)).toBe(0x47);
+    expect((await get(publicUrl, { origin: 'https://anywhere.example' })).headers['access-control-allow-origin']).toBe('*');
     // a HEAD has no body
     const head = await get(publicUrl, {}, 'HEAD');
     expect(head.status).toBe(200);

@@ -232,9 +232,9 @@ export class PlaybackEdge {
       if (!channel.live) throw new Refused(404, 'ChannelOffline', `Channel ${arn} is not live`);
     };
     if (!channel.authorized) {
-      // [private] only a channel with authorization enabled asks for a token.
+      // [private] only a channel with authorization enabled asks for a token; browsers may play it from anywhere.
       offline();
-      return this.startSession(req, channel, {});
+      return this.startSession(req, channel, { cors: typeof req.headers.origin === 'string' ? '*' : undefined });
     }
     if (this.options.offlineCheck === 'before-token') offline();
     // [private] "if the channel has authorization enabled, Amazon IVS verifies that the viewer has a valid
