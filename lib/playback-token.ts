@@ -169,7 +169,8 @@ function withToken(playbackUrl: string, token: string, channelArn: string): stri
 function buildClaims(o: PlaybackTokenOptions, now: Date): PlaybackTokenClaims {
   const arnPattern = o.allowChannelArnWildcard ? CHANNEL_ARN_WILDCARD : CHANNEL_ARN;
   if (typeof o.channelArn !== 'string' || !arnPattern.test(o.channelArn) || o.channelArn.length > 128) {
-    const hint = !o.allowChannelArnWildcard && typeof o.channelArn === 'string' && o.channelArn.includes('*') ? ' (wildcards need allowChannelArnWildcard)' : '';
+    const wildcard = !o.allowChannelArnWildcard && typeof o.channelArn === 'string' && o.channelArn.includes('*');
+    const hint = wildcard ? ' (wildcards need allowChannelArnWildcard)' : '';
     fail(`channelArn must be a channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>), got '${String(o.channelArn)}'${hint}`);
   }
 
@@ -178,7 +179,8 @@ function buildClaims(o: PlaybackTokenOptions, now: Date): PlaybackTokenClaims {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (exp <= nowSeconds) fail(`the token would expire at ${iso(exp)}, not after now (${iso(nowSeconds)}): the expiry is in the past`);
   if (tracked && exp - nowSeconds > MAX_TRACKED_TOKEN_LIFETIME_SECONDS) {
-    fail(`with ${tracked}, IVS allows exp at most ${MAX_TRACKED_TOKEN_LIFETIME_SECONDS} s (10 minutes) in the future; got ${exp - nowSeconds} s (until ${iso(exp)})`);
+    fail(`with ${tracked}, IVS allows exp at most ${MAX_TRACKED_TOKEN_LIFETIME_SECONDS} s (10 minutes) in the future; `
+      + `got ${exp - nowSeconds} s (until ${iso(exp)})`);
   }
 
   let origins: string | undefined;
@@ -197,7 +199,8 @@ function buildClaims(o: PlaybackTokenOptions, now: Date): PlaybackTokenClaims {
   }
 
   if (o.viewerId !== undefined && (typeof o.viewerId !== 'string' || o.viewerId.length < 1 || o.viewerId.length > MAX_VIEWER_ID)) {
-    fail(`viewerId must be a string of 1 to ${MAX_VIEWER_ID} characters, got ${typeof o.viewerId === 'string' ? `${o.viewerId.length} characters` : typeof o.viewerId}`);
+    const got = typeof o.viewerId === 'string' ? `${o.viewerId.length} characters` : typeof o.viewerId;
+    fail(`viewerId must be a string of 1 to ${MAX_VIEWER_ID} characters, got ${got}`);
   }
   if (o.viewerSessionVersion !== undefined) {
     // [tokens] "meant to be provided (optionally) alongside viewer-id; it does nothing on its own."

@@ -124,6 +124,14 @@ interface Session {
   readonly startedAt: number;
 }
 
+/** What a successful request answers. */
+interface Served {
+  readonly body: string | Buffer;
+  readonly type: string;
+  readonly headers?: { [k: string]: string };
+  readonly channelArn: string;
+}
+
 interface Rendition {
   readonly name: string;
   readonly width: number;
@@ -205,7 +213,7 @@ export class PlaybackEdge {
     });
   }
 
-  private answer(head: boolean, resource: PlaybackResource, run: () => { body: string | Buffer; type: string; headers?: { [k: string]: string }; channelArn: string }): PlaybackAnswer {
+  private answer(head: boolean, resource: PlaybackResource, run: () => Served): PlaybackAnswer {
     try {
       const r = run();
       return { status: 200, resource, channelArn: r.channelArn, headers: { 'Content-Type': r.type, ...r.headers }, body: head ? '' : r.body };
@@ -286,7 +294,9 @@ export class PlaybackEdge {
     const token = this.tokenOf(req);
     if (!token) throw new Refused(403, 'MissingToken', `Channel ${channel.arn} is private: a playback token is required`);
     const parts = token.split('.');
-    if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) throw new Refused(403, 'MalformedToken', 'The token is not a JWT (three base64url parts)');
+    if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) {
+      throw new Refused(403, 'MalformedToken', 'The token is not a JWT (three base64url parts)');
+    }
     const header = decodeJson(parts[0]);
     const claims = decodeJson(parts[1]);
     if (!header || !claims) throw new Refused(403, 'MalformedToken', 'The token\'s header or payload is not JSON');
@@ -420,7 +430,9 @@ export class PlaybackEdge {
 
   private segment(req: PlaybackRequest, id: string, name: string, index: number) {
     const { session, cors } = this.sessionOf(req, id);
-    if (!session.renditions.some((r) => r.name === name) || index > 2) throw new Refused(404, 'SessionNotFound', `Session ${id} has no segment ${name}/${index}`);
+    if (!session.renditions.some((r) => r.name === name) || index > 2) {
+      throw new Refused(404, 'SessionNotFound', `Session ${id} has no segment ${name}/${index}`);
+    }
     // One MPEG-TS packet (sync byte 0x47, null PID) as a stand-in for video.
     const packet = Buffer.alloc(188, 0xff);
     packet.set([0x47, 0x1f, 0xff, 0x10]);

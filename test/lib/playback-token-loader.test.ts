@@ -96,7 +96,8 @@ test('a secret without a value, or without a private key, is named in the error'
   await expect(loader.load()).rejects.toThrow(`playback token: secret ${SECRET_ARN} has no SecretString (was the key pair deployed?)`);
   const error = await loader.load().catch((e: Error) => e);
   expect(error).toBeInstanceOf(PlaybackTokenError);
-  expect((error as Error).message).toBe(`playback token: the key pair secret has no privateKey field (fields: channelArn, streamKey); is it the secret of a generated PlaybackKeyPair? (secret ${SECRET_ARN})`);
+  expect((error as Error).message).toBe('playback token: the key pair secret has no privateKey field (fields: channelArn, streamKey); '
+    + `is it the secret of a generated PlaybackKeyPair? (secret ${SECRET_ARN})`);
 });
 
 test('options are checked', () => {
