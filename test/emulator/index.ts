@@ -20,6 +20,8 @@ export type { ThrottleOptions } from './throttle';
 export { DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS } from './ivs';
 export type { BatchGetOptions, BatchGetSettings, IvsQuotas } from './ivs';
 export { EmulatorState } from './state';
+export { DEFAULT_PLAYBACK_EDGE_OPTIONS, PLAYBACK_EDGE_VARIANTS, PlaybackEdge, toEmulatorPlaybackUrl } from './playback';
+export type { PlaybackEdgeOptions, PlaybackRefusal } from './playback';
 export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, PlaybackKeyPairRecord, SecretRecord } from './state';
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
 export { IVS_REGIONS } from './regions';

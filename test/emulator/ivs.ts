@@ -483,16 +483,19 @@ const PutMetadata: Handler = (ctx, input) => {
   return {};
 };
 
+// The playback edge (playback.ts) refuses the revoked sessions.
 const StartViewerSessionRevocation: Handler = (ctx, input) => {
-  owned(ctx, ctx.state.channels, input.channelArn);
+  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  ctx.state.revokeViewerSession(channel.arn, input.viewerId, input.viewerSessionVersionsLessThanOrEqualTo ?? 0);
   return {};
 };
 
 const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
   const errors: unknown[] = [];
-  for (const s of input.viewerSessions as { channelArn: string; viewerId: string }[]) {
+  for (const s of input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[]) {
     try {
-      owned(ctx, ctx.state.channels, s.channelArn);
+      const channel = owned(ctx, ctx.state.channels, s.channelArn);
+      ctx.state.revokeViewerSession(channel.arn, s.viewerId, s.viewerSessionVersionsLessThanOrEqualTo ?? 0);
     } catch (e) {
       errors.push({ channelArn: s.channelArn, viewerId: s.viewerId, code: (e as ServiceError).code, message: (e as ServiceError).message });
     }

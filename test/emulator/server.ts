@@ -16,6 +16,7 @@ import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import { BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
+import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
 import { queryError, queryResponse } from './query';
 import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
 import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
@@ -35,7 +36,8 @@ const ACTION_PREFIX: { readonly [s in ServiceName]: string } = {
 export interface LogEntry {
   readonly seq: number;
   readonly time: Date;
-  readonly service: ServiceName | 'unknown';
+  /** 'playback': a viewer's unsigned GET of a playback URL (playback.ts). */
+  readonly service: ServiceName | 'playback' | 'unknown';
   /** Operation name (`CreateChannel`, `PutSecretValue`, `AssumeRole`); '' when not recognized. */
   readonly operation: string;
   /** Account of the verified signer (absent when the signature was refused). */
@@ -100,8 +102,10 @@ export interface EmulatorOptions {
   readonly cloudControl?: CloudControlOptions;
   /** Whether BatchGetChannel / BatchGetStreamKey report missing and other-account ARNs in `errors`. @default DEFAULT_BATCH_GET */
   readonly batchGet?: BatchGetOptions;
-  /** The clock of signatures and credential expiry. @default () => new Date() */
+  /** The clock of signatures and credential expiry (and of playback token expiry). @default () => new Date() */
   readonly clock?: () => Date;
+  /** Behaviours of the playback edge that IVS does not document (playback.ts). */
+  readonly playback?: PlaybackEdgeOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -158,7 +162,7 @@ interface Exchange {
   readonly res: ServerResponse;
   readonly started: number;
   readonly requestId: string;
-  service: ServiceName | 'unknown';
+  service: ServiceName | 'playback' | 'unknown';
   operation: string;
   principal?: Principal;
   /** Region of the verified credential scope. */
@@ -203,6 +207,8 @@ export class IvsEmulator {
   /** Every region served. */
   readonly regions: readonly string[];
   readonly keys = new KeyStore();
+  /** The playback edge: playback URLs served at `url` (see `playbackUrl()`). */
+  readonly playback: PlaybackEdge;
   private readonly quotas: IvsQuotas;
   private readonly clock: () => Date;
   private readonly onRequest?: (entry: LogEntry) => void;
@@ -225,6 +231,7 @@ export class IvsEmulator {
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
+    this.playback = new PlaybackEdge(this.state, options.playback, this.clock);
   }
 
   /** @internal use startEmulator() */
@@ -253,6 +260,11 @@ export class IvsEmulator {
   /** `http://127.0.0.1:<port>`: the endpoint of every service. */
   get url(): string {
     return `http://127.0.0.1:${this._port}`;
+  }
+
+  /** The emulator's address of a channel's playback URL (`https://….playback.live-video.net/api/video/v1/…`). */
+  playbackUrl(ivsPlaybackUrl: string): string {
+    return toEmulatorPlaybackUrl(ivsPlaybackUrl, this.url);
   }
 
   /** Log entries, optionally only those of one operation (`CreateChannel`, `secretsmanager:PutSecretValue`) or matching fields. */
@@ -329,6 +341,10 @@ export class IvsEmulator {
       const target = header(req, 'x-amz-target');
       const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
       const contentType = header(req, 'content-type') ?? '';
+      if (target === undefined && isPlaybackRequest(req.method, rawPath)) {
+        ex.service = 'playback';
+        return await this.handlePlayback(ex, rawPath, rawQuery);
+      }
       if (target !== undefined && target.startsWith('CloudApiService.')) {
         ex.service = 'cloudcontrolapi';
         await this.handleCloudControl(ex, target, rawPath, rawQuery, body);
@@ -345,7 +361,7 @@ export class IvsEmulator {
       }
     } catch (e) {
       if (e instanceof Silent) return;
-      const service = ex.service === 'unknown' ? 'ivs' : ex.service;
+      const service = ex.service === 'unknown' || ex.service === 'playback' ? 'ivs' : ex.service;
       if (e instanceof Answer) return this.answerError(ex, service, e.code, e.message, e.status);
       // Unexpected: an emulator bug. Answer 500 in the exchange's protocol and keep the text.
       ex.internalError = (e as Error).stack ?? String(e);
@@ -390,6 +406,20 @@ export class IvsEmulator {
     await this.afterEffect(ex, 'ivs');
     await this.delay(this.latencyMs);
     this.send(ex, op.code, payload === undefined ? undefined : 'application/json', payload);
+  }
+
+  /** A viewer's GET of a playback URL: no SigV4, no rate limit; the token (not logged) is the credential. */
+  private async handlePlayback(ex: Exchange, rawPath: string, rawQuery: string): Promise<void> {
+    const answer = this.playback.serve({ method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, baseUrl: this.url });
+    ex.operation = answer.resource;
+    ex.arn = answer.channelArn;
+    ex.input = { path: rawPath, token: new URLSearchParams(rawQuery).has('token'), origin: header(ex.req, 'origin') };
+    await this.delay(this.latencyMs);
+    if (!ex.res.destroyed && !ex.res.headersSent) {
+      ex.res.writeHead(answer.status, { 'x-amzn-RequestId': ex.requestId, ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      ex.res.end(answer.body);
+    }
+    this.record(ex, answer.status, answer.refusal);
   }
 
   private async handleSecretsManager(ex: Exchange, target: string, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {

@@ -126,6 +126,20 @@ export interface RoleRecord {
   readonly fixture?: boolean;
 }
 
+/**
+ * A StartViewerSessionRevocation: "Starts the process of revoking the viewer session associated with a
+ * specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions
+ * less than and including that version." (IVS API reference; `viewerSessionVersionsLessThanOrEqualTo`
+ * defaults to 0). The playback edge (playback.ts) applies it.
+ */
+export interface ViewerSessionRevocation {
+  readonly channelArn: string;
+  readonly viewerId: string;
+  readonly versionsUpTo: number;
+  /** When it was requested (real time, ms). */
+  readonly at: number;
+}
+
 export type IvsRecord = ChannelRecord | StreamKeyRecord | PlaybackKeyPairRecord | RecordingConfigurationRecord | PlaybackRestrictionPolicyRecord;
 
 /** Every resource, without secret values (stream key values, SRT passphrases, secret strings). */
@@ -171,6 +185,8 @@ export class EmulatorState {
   readonly secrets = new Map<string, SecretRecord>();
   /** IAM roles, keyed `<account>:<lower-case name>` (role names are unique per account regardless of case). */
   readonly roles = new Map<string, RoleRecord>();
+  /** Viewer session revocations, oldest first. */
+  readonly viewerSessionRevocations: ViewerSessionRevocation[] = [];
 
   /**
    * @param fixtures roles seeded at start and again by reset() (e.g. the second account's role
@@ -288,6 +304,11 @@ export class EmulatorState {
     return s && Object.fromEntries(s.tags.map((t) => [t.Key, t.Value]));
   }
 
+  /** Records a viewer session revocation (StartViewerSessionRevocation and its batch form). */
+  revokeViewerSession(channelArn: string, viewerId: string, versionsUpTo = 0): void {
+    this.viewerSessionRevocations.push({ channelArn, viewerId, versionsUpTo, at: Date.now() });
+  }
+
   /** Any IVS resource by ARN. */
   ivsResource(arn: string): IvsRecord | undefined {
     return this.channels.get(arn) ?? this.streamKeys.get(arn) ?? this.playbackKeyPairs.get(arn)
@@ -337,5 +358,6 @@ export class EmulatorState {
     this.recordingConfigurations.clear();
     this.playbackRestrictionPolicies.clear();
     this.secrets.clear();
+    this.viewerSessionRevocations.length = 0;
   }
 }

@@ -25,6 +25,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 test('the tarball holds the built library and the bundled handler, not the sources', () => {
   expect(packedFiles).toEqual(expect.arrayContaining([
     'assets/provider/index.js', 'lib/index.js', 'lib/index.d.ts', 'lib/channel.js', '.jsii', 'README.md', 'LICENSE', 'package.json',
+    'lib/playback-token.js', 'lib/playback-token.d.ts',
   ]));
   expect(packedFiles.filter((f) => /^(lambda|test|scripts|examples|bench)\//.test(f))).toEqual([]);
   expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -84,4 +85,42 @@ test('a fresh app that installs the tarball synthesizes with no esbuild, Docker 
   const asset = path.join(out, assets[0]);
   expect(fs.readdirSync(asset).sort()).toEqual(['__entrypoint__.js', 'index.js']);
   expect(fs.readFileSync(path.join(asset, 'index.js'))).toEqual(fs.readFileSync(path.join(app, 'node_modules', 'cdk-ivs', 'assets', 'provider', 'index.js')));
+
+  // AND the token helper's entry point works from the installed package, without aws-cdk-lib or an SDK
+  fs.writeFileSync(path.join(app, 'sign.js'), `
+    const Module = require('module');
+    const load = Module._load;
+    Module._load = function (request, ...rest) {
+      if (/^(aws-cdk-lib|constructs|@aws-sdk\\/)/.test(request)) throw new Error('the token helper loaded ' + request);
+      return load.call(this, request, ...rest);
+    };
+    const { generateKeyPairSync, createPublicKey, verify } = require('crypto');
+    const helper = require('cdk-ivs/playback-token');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const url = 'https://0123456789ab.us-east-1.playback.live-video.net/api/video/v1/us-east-1.111111111111.channel.abcdABCDefgh.m3u8';
+    const signed = helper.signPlaybackToken({ privateKey, channelArn: 'arn:aws:ivs:us-east-1:111111111111:channel/abcdABCDefgh', playbackUrl: url });
+    const [h, p, s] = signed.token.split('.');
+    const ok = verify('sha384', Buffer.from(h + '.' + p), { key: createPublicKey(privateKey), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+    process.stdout.write(JSON.stringify({ ok, url: signed.playbackUrl, exports: Object.keys(helper).sort(), file: require.resolve('cdk-ivs/playback-token') }));
+  `);
+  const signed = JSON.parse(execFileSync(process.execPath, ['sign.js'], { cwd: app, encoding: 'utf8' }));
+  expect(signed).toEqual({
+    ok: true,
+    url: expect.stringMatching(/\.m3u8\?token=[\w-]+\.[\w-]+\.[\w-]+$/),
+    exports: expect.arrayContaining(['PlaybackKeyLoader', 'parsePlaybackPrivateKey', 'playbackUrlWithToken', 'signPlaybackToken']),
+    file: path.join(app, 'node_modules', 'cdk-ivs', 'lib', 'playback-token.js'),
+  });
+
+  // AND TypeScript finds its types, through `exports` (node16) and through `typesVersions` (node10)
+  fs.symlinkSync(path.join(root, 'node_modules', '@types'), path.join(app, 'node_modules', '@types'), 'dir');
+  fs.writeFileSync(path.join(app, 'check.ts'), `
+    import { PlaybackToken, signPlaybackToken } from 'cdk-ivs/playback-token';
+    const signed: PlaybackToken = signPlaybackToken({ privateKey: '', channelArn: '', expiresInSeconds: 60 });
+    const url: string | undefined = signed.playbackUrl;
+    export { url };
+  `);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const resolution of [['--module', 'node16', '--moduleResolution', 'node16'], ['--module', 'commonjs', '--moduleResolution', 'node10', '--ignoreDeprecations', '6.0']]) {
+    execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--types', 'node', ...resolution, 'check.ts'], { cwd: app, stdio: 'pipe' });
+  }
 }, 60_000);
