@@ -4,8 +4,10 @@
  * - Custom resources (`Custom::*`, `AWS::CloudFormation::CustomResource`) whose ServiceToken is a
  *   Lambda function of the stack run through that function's asset, in a child process per
  *   invocation (lambda-runner.ts), and answer over the ResponseURL (response-server.ts).
- * - `AWS::SecretsManager::Secret` is created for real through the Secrets Manager endpoint given
- *   (secrets.ts).
+ * - `AWS::SecretsManager::Secret` (secrets.ts) and the `AWS::IVS::*` types (ivs-resources.ts) are
+ *   created for real through the endpoint given, with CloudFormation's credentials, their
+ *   properties checked against the resource schema (cfn-schema.ts); a change of a createOnly
+ *   property is a replacement (the new one first, the old one deleted in the cleanup).
  * - Every other resource type is skipped: it gets a made-up physical id (and `Arn` for GetAtt)
  *   so references to it resolve; it is listed in each result's `skipped`.
  *
@@ -17,18 +19,29 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { assetDirectory, loadStack, type StackArtifact } from './assembly';
+import { replacingChanges, resourceSchema, validateProperties } from './cfn-schema';
 import { reverseDeps, runGraph, Semaphore } from './graph';
 import { type Json, type JsonObject, jsonEqual, referencedIds, Resolver, stringifyScalars, TemplateError } from './intrinsics';
+import { IvsResources } from './ivs-resources';
 import { type FunctionSpec, type Invocation, invoke, lambdaEnvironment } from './lambda-runner';
 import { ResponseServer } from './response-server';
-import { SecretsSimulator } from './secrets';
+import { SecretsResources } from './secrets';
+import {
+  handlerFailureText, NotFoundError, type ProviderContext, type ProviderSettings, type Provisioned, ProvisionError, type ResourceProvider,
+} from './simulated';
 import type {
   Credentials, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
   ResourceSnapshot, StackStatus, StepRecord,
 } from './types';
 
 /** Resource types the harness creates for real (through the emulator). */
-export const SIMULATED_TYPES: readonly string[] = ['AWS::SecretsManager::Secret'];
+export const SIMULATED_TYPES: readonly string[] = [
+  'AWS::SecretsManager::Secret',
+  'AWS::IVS::Channel', 'AWS::IVS::StreamKey', 'AWS::IVS::PlaybackKeyPair', 'AWS::IVS::RecordingConfiguration', 'AWS::IVS::PlaybackRestrictionPolicy',
+];
+
+/** The service name in a handler's failure text (the Java SDK's, as stack events show it). */
+const SERVICE_NAMES: Record<string, string> = { IVS: 'Ivs', SecretsManager: 'SecretsManager', IAM: 'Iam' };
 
 export const isCustomResourceType = (type: string): boolean =>
   type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
@@ -146,7 +159,8 @@ export class Deployment {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly processes = new Set<Invocation>();
   private readonly semaphore: Semaphore;
-  private readonly secrets: SecretsSimulator;
+  private readonly providers: ReadonlyMap<string, ResourceProvider>;
+  private readonly clients: Array<{ close(): void }>;
   private readonly partition: string;
 
   /** Use `deploy()`. */
@@ -157,11 +171,16 @@ export class Deployment {
     this.partition = options.partition ?? 'aws';
     this.stackId = `arn:${this.partition}:cloudformation:${region}:${this.accountId}:stack/${this.stackName}/${randomUUID()}`;
     this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
-    this.secrets = new SecretsSimulator({
+    const settings: ProviderSettings = {
       region,
-      endpoint: this.endpointFor('SECRETS_MANAGER'),
       credentials: options.deployerCredentials ?? options.credentials ?? DEFAULT_CREDENTIALS,
-    });
+      endpointFor: (serviceId) => this.endpointFor(serviceId),
+      removedProperties: options.removedProperties ?? 'reset',
+    };
+    const secrets = new SecretsResources(settings);
+    const ivs = new IvsResources(settings);
+    this.clients = [secrets, ivs];
+    this.providers = new Map(Object.entries({ ...secrets.providers(), ...ivs.providers() }));
     if (options.failResponses) server.failNext(options.failResponses);
     this.model = this.buildModel(stack);
   }
@@ -181,15 +200,19 @@ export class Deployment {
 
   /** The resources the stack holds now. */
   resources(): ResourceSnapshot[] {
-    return [...this.live.values()].map((r) => ({
-      logicalId: r.logicalId,
-      resourceType: r.type,
-      kind: r.kind,
-      physicalId: r.physicalId,
-      data: r.data,
-      noEcho: r.noEcho,
-      properties: r.properties,
-    }));
+    return [...this.live.values()].map((r) => {
+      const sensitive = this.providers.get(r.type)?.sensitiveAttributes ?? [];
+      return {
+        logicalId: r.logicalId,
+        resourceType: r.type,
+        kind: r.kind,
+        physicalId: r.physicalId,
+        data: r.data,
+        noEcho: r.noEcho,
+        properties: r.properties,
+        attributes: Object.fromEntries(Object.entries(r.attributes).map(([k, v]) => [k, sensitive.includes(k) ? '*****' : v])),
+      };
+    });
   }
 
   resource(logicalId: string): ResourceSnapshot | undefined {
@@ -244,6 +267,8 @@ export class Deployment {
       const failedCreates = new Map<string, Live>();
       const inPlace = new Map<string, { old: Live; attempted: JsonObject }>();
       const replaced = new Map<string, Live>();
+      // A replacement that failed after making something (deleted in the rollback's cleanup).
+      const halfMade = new Map<string, Live>();
       const scopes: Scope[] = [{ model: newModel, live: newLive }, { model: oldModel, live: oldLive }];
 
       const step = async (id: string): Promise<boolean> => {
@@ -278,16 +303,23 @@ export class Deployment {
           return true;
         }
         if (old.kind === 'simulated') {
+          const provider = this.providers.get(type)!;
+          const schema = resourceSchema(type);
+          // A createOnly property changed: a new resource first, the old one goes in the cleanup.
+          const replacing = schema ? replacingChanges(schema, old.properties, props).length > 0 : false;
           try {
-            const r = await this.secrets.update(id, old.physicalId, old.properties, props);
-            newLive.set(id, { ...old, ...policies, physicalId: r.arn, attributes: { Id: r.arn }, properties: props });
-            if (r.replaced) replaced.set(id, old);
+            const made = replacing
+              ? await provider.create(this.providerContext(id), props)
+              : await provider.update(this.providerContext(id), old, old.properties, props);
+            newLive.set(id, { ...old, ...policies, physicalId: made.physicalId, attributes: made.attributes, properties: props });
+            if (replacing) replaced.set(id, old);
             else inPlace.set(id, { old, attempted: props });
-            this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: r.arn, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: made.physicalId, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return true;
           } catch (err) {
-            inPlace.set(id, { old, attempted: props });
-            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: errorText(err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            if (!replacing) inPlace.set(id, { old, attempted: props });
+            else if (err instanceof ProvisionError && err.physicalId) halfMade.set(id, { ...old, ...policies, physicalId: err.physicalId, attributes: err.attributes, properties: props });
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: this.failureText(type, err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return false;
           }
         }
@@ -350,11 +382,11 @@ export class Deployment {
         const base = { logicalId: id, resourceType: old.type, kind: old.kind, requestType: 'Update' as const, phase: 'rollback' as const };
         if (old.kind === 'simulated') {
           try {
-            await this.secrets.update(id, old.physicalId, attempted, old.properties);
+            await this.providers.get(old.type)!.update(this.providerContext(id), old, attempted, old.properties);
             this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: old.physicalId, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return true;
           } catch (err) {
-            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: errorText(err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: this.failureText(old.type, err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return false;
           }
         }
@@ -376,6 +408,7 @@ export class Deployment {
         if (r) doomed.set(id, r);
       }
       for (const id of replaced.keys()) doomed.set(id, newLive.get(id)!);
+      for (const [id, r] of halfMade) doomed.set(id, r);
       if (rollbackOk) {
         this.stackProgress('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
         await this.deleteAll(newModel, doomed, op, 'cleanup', (_id, r) => r.deletionPolicy === 'Retain', rollbackScopes);
@@ -411,7 +444,7 @@ export class Deployment {
     this.closed = true;
     for (const p of this.processes) p.kill();
     await Promise.allSettled([...this.inflight]);
-    this.secrets.close();
+    for (const c of this.clients) c.close();
     await this.server.close();
   }
 
@@ -438,13 +471,18 @@ export class Deployment {
       return false;
     }
     if (kind === 'simulated') {
+      const entry = (made: Provisioned): Live => ({
+        logicalId: id, type, kind, physicalId: made.physicalId, data: {}, noEcho: false, properties: props, attributes: made.attributes, ...policies,
+      });
       try {
-        const r = await this.secrets.create(id, props);
-        live.set(id, { logicalId: id, type, kind, physicalId: r.arn, data: {}, noEcho: false, properties: props, attributes: { Id: r.arn }, ...policies });
-        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'CREATE_COMPLETE', physicalId: r.arn, durationMs: Date.now() - started, logs: [] });
+        const made = await this.providers.get(type)!.create(this.providerContext(id), props);
+        live.set(id, entry(made));
+        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'CREATE_COMPLETE', physicalId: made.physicalId, durationMs: Date.now() - started, logs: [] });
         return true;
       } catch (err) {
-        this.record(op, { ...base, status: 'FAILED', resourceStatus: 'CREATE_FAILED', reason: errorText(err), durationMs: Date.now() - started, logs: [] });
+        // Something was made before the failure: the rollback deletes it.
+        if (err instanceof ProvisionError && err.physicalId) failedCreates.set(id, entry({ physicalId: err.physicalId, attributes: err.attributes }));
+        this.record(op, { ...base, status: 'FAILED', resourceStatus: 'CREATE_FAILED', reason: this.failureText(type, err), durationMs: Date.now() - started, logs: [] });
         return false;
       }
     }
@@ -489,14 +527,19 @@ export class Deployment {
       }
       if (r.kind === 'simulated') {
         try {
-          await this.secrets.delete(r.physicalId);
-          target.delete(id);
-          this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'DELETE_COMPLETE', physicalId: r.physicalId, durationMs: Date.now() - started, logs: [] });
-          return true;
+          await this.providers.get(r.type)!.delete(this.providerContext(id), r, r.properties);
         } catch (err) {
-          this.record(op, { ...base, status: 'FAILED', resourceStatus: 'DELETE_FAILED', reason: errorText(err), durationMs: Date.now() - started, logs: [] });
-          return false;
+          // The handler answers NotFound for a resource deleted behind the stack's back; whether
+          // CloudFormation then calls the delete done is not documented (deleteNotFound).
+          const gone = err instanceof NotFoundError && (this.options.deleteNotFound ?? 'success') === 'success';
+          if (!gone) {
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'DELETE_FAILED', reason: this.failureText(r.type, err), durationMs: Date.now() - started, logs: [] });
+            return false;
+          }
         }
+        target.delete(id);
+        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'DELETE_COMPLETE', physicalId: r.physicalId, durationMs: Date.now() - started, logs: [] });
+        return true;
       }
       const out = await this.invokeCustom({
         logicalId: id, resourceType: r.type, requestType: 'Delete', properties: r.properties, physicalId: r.physicalId, scopes: lookup, op,
@@ -653,7 +696,19 @@ export class Deployment {
 
   private kindOf(type: string): ResourceKind {
     if (isCustomResourceType(type)) return 'custom';
-    return SIMULATED_TYPES.includes(type) ? 'simulated' : 'skipped';
+    return this.providers.has(type) ? 'simulated' : 'skipped';
+  }
+
+  private providerContext(logicalId: string): ProviderContext {
+    return { logicalId, stackName: this.stackName, stackId: this.stackId, region: this.region, accountId: this.accountId, partition: this.partition };
+  }
+
+  /** A simulated resource's failure: the handler's text for a service error, else the error's message. */
+  private failureText(type: string, err: unknown): string {
+    const cause = (err instanceof ProvisionError || err instanceof NotFoundError) && err.cause !== undefined ? err.cause : err;
+    if ((cause as { $metadata?: unknown }).$metadata === undefined) return errorText(cause);
+    const service = type.split('::')[1];
+    return handlerFailureText(SERVICE_NAMES[service] ?? service, cause, randomUUID());
   }
 
   private resolver(model: Model, live: ReadonlyMap<string, Live>, maskNoEcho = false): Resolver {
@@ -694,7 +749,10 @@ export class Deployment {
     const resolved = this.resolver(model, live).resolve(def.Properties ?? {});
     if (!isObject(resolved)) throw new TemplateError('Template error: Properties must be an object');
     // CloudFormation hands a custom resource every scalar as a string.
-    return kind === 'custom' ? (stringifyScalars(resolved) as JsonObject) : resolved;
+    if (kind === 'custom') return stringifyScalars(resolved) as JsonObject;
+    // A registry type's properties are validated against its schema before any handler runs.
+    const schema = kind === 'simulated' ? resourceSchema(String(def.Type)) : undefined;
+    return schema ? validateProperties(schema, resolved) : resolved;
   }
 
   private resolveOutputs(model: Model, live: ReadonlyMap<string, Live>): Record<string, string> {

@@ -19,7 +19,7 @@ export interface HarnessOptions {
   /** The Lambda execution role's credentials, handed to every invocation.
    * @default AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY */
   readonly credentials?: Credentials;
-  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets).
+  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets, IVS).
    * @default credentials */
   readonly deployerCredentials?: Credentials;
   /** One endpoint for every AWS service (AWS_ENDPOINT_URL in the Lambda; also the harness's own
@@ -46,6 +46,20 @@ export interface HarnessOptions {
   readonly lambdaRetries?: number;
   /** The response server answers 500 to the first N PUTs. @default 0 */
   readonly failResponses?: number;
+  /**
+   * A simulated resource's property removed from the template, on an update: `reset` sends what
+   * its absence stands for (the schema default, "" where the schema allows it, [] for a list);
+   * `keep` sends nothing, leaving the old value. The handlers' behaviour is not documented.
+   * @default 'reset'
+   */
+  readonly removedProperties?: 'reset' | 'keep';
+  /**
+   * A simulated resource's delete finding it gone already (handler error code NotFound, e.g. deleted
+   * behind the stack's back): `success` counts it deleted, `failed` is DELETE_FAILED. The handler
+   * contract requires the NotFound answer; what CloudFormation makes of it is not documented.
+   * @default 'success'
+   */
+  readonly deleteNotFound?: 'success' | 'failed';
   /** One line per resource step (and per stack status change), for a demo or a test. */
   readonly onProgress?: (line: string, event: ProgressEvent) => void;
   /** Every log event of every invocation, as it is written. */
@@ -142,6 +156,10 @@ export interface ResourceSnapshot {
   /** Custom resources: the answer's Data (not masked: GetAtt sees it). */
   readonly data: Readonly<Record<string, Json>>;
   readonly noEcho: boolean;
-  /** The properties last applied (custom resources: as handed over, all scalars strings). */
+  /** The properties last applied (custom resources: as handed over, all scalars strings; simulated
+   * ones: as validated against the schema). */
   readonly properties: JsonObject;
+  /** Simulated and skipped resources: the Fn::GetAtt attributes (secret ones, e.g. a stream key's
+   * Value, as '*****'). */
+  readonly attributes: Readonly<Record<string, string>>;
 }
