@@ -21,7 +21,7 @@ export const PROVIDER_ROLE = 'cdk-ivs-provider';
 
 /** The emulator holds nothing at all (secrets scheduled for deletion included). */
 export const NOTHING: ReturnType<IvsEmulator['state']['snapshot']> = {
-  channels: [], streamKeys: [], playbackKeyPairs: [], recordingConfigurations: [], playbackRestrictionPolicies: [], secrets: [],
+  channels: [], streamKeys: [], playbackKeyPairs: [], recordingConfigurations: [], playbackRestrictionPolicies: [], secrets: [], roles: [],
 };
 
 /** The handler's deadline reason (lambda/clients.ts), as the FAILED reason shows it. */

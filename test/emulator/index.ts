@@ -22,3 +22,4 @@ export type { IvsQuotas } from './ivs';
 export { EmulatorState } from './state';
 export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, PlaybackKeyPairRecord, SecretRecord } from './state';
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
+export { IVS_REGIONS } from './regions';

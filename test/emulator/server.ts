@@ -11,15 +11,18 @@ import {
 import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
+import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
+import { queryError, queryResponse } from './query';
+import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
 import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
-import { STS_HANDLERS, stsError, stsResponse } from './sts';
+import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
 
-export type ServiceName = 'ivs' | 'secretsmanager' | 'sts';
+export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam';
 
 /** One request, as the emulator saw it. Inputs are logged with sensitive values redacted. */
 export interface LogEntry {
@@ -30,6 +33,8 @@ export interface LogEntry {
   readonly operation: string;
   /** Account of the verified signer (absent when the signature was refused). */
   readonly account?: string;
+  /** Region of the verified credential scope: the region the request was served in. */
+  readonly region?: string;
   readonly principal?: string;
   /** HTTP status answered; 0 when the connection was reset or never answered. */
   readonly status: number;
@@ -43,6 +48,8 @@ export interface LogEntry {
   readonly throttled?: boolean;
   /** What an injected fault did. */
   readonly fault?: 'error' | 'reset' | 'hang' | 'latency';
+  /** What the emulator's policy evaluation decided, and what it did not model (and failed closed on). */
+  readonly notes?: readonly string[];
   /** Text of an unexpected emulator failure (a 500 that no fault injected). */
   readonly internalError?: string;
   readonly durationMs: number;
@@ -63,8 +70,13 @@ export interface AuthorizationRequest {
 export type Authorizer = (request: AuthorizationRequest) => string | undefined;
 
 export interface EmulatorOptions {
-  /** The region the endpoint serves (credential scopes must name it). @default 'us-east-1' */
+  /**
+   * The default region: of `clientConfig()`, `env()` and the state helpers. Each request is served
+   * in the region of its credential scope. @default 'us-east-1'
+   */
   readonly region?: string;
+  /** Regions served; a credential scope naming another is refused. @default IVS_REGIONS */
+  readonly regions?: readonly string[];
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Rate limits; `false` turns them off. @default IVS's quotas at real speed */
@@ -97,6 +109,13 @@ const AUTH_ERRORS: { readonly [s in ServiceName]: { readonly [k in AuthFailureKi
     expiredToken: ['ExpiredTokenException', 400],
     invalidSignature: ['InvalidSignatureException', 400],
   },
+  iam: {
+    missing: ['MissingAuthenticationToken', 403],
+    incomplete: ['IncompleteSignature', 400],
+    unrecognized: ['InvalidClientTokenId', 403],
+    expiredToken: ['ExpiredToken', 403],
+    invalidSignature: ['SignatureDoesNotMatch', 403],
+  },
   sts: {
     missing: ['MissingAuthenticationToken', 403],
     incomplete: ['IncompleteSignature', 400],
@@ -110,6 +129,7 @@ const THROTTLING: { readonly [s in ServiceName]: readonly [string, number, strin
   ivs: ['ThrottlingException', 429, 'Request was denied due to request throttling.'],
   secretsmanager: ['ThrottlingException', 400, 'Rate exceeded'],
   sts: ['Throttling', 400, 'Rate exceeded'],
+  iam: ['Throttling', 400, 'Rate exceeded'],
 };
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -122,11 +142,14 @@ interface Exchange {
   service: ServiceName | 'unknown';
   operation: string;
   principal?: Principal;
+  /** Region of the verified credential scope. */
+  region?: string;
   arn?: string;
   input?: unknown;
   unknownMembers?: readonly string[];
   throttled?: boolean;
   fault?: LogEntry['fault'];
+  notes?: string[];
   /** A fault to apply once the operation has taken effect. */
   pendingFault?: FaultSpec;
   internalError?: string;
@@ -152,7 +175,10 @@ export class IvsEmulator {
   authorize: Authorizer | undefined;
   /** Latency added to every answer (real ms); change at run time. */
   latencyMs: number;
+  /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
+  /** Every region served. */
+  readonly regions: readonly string[];
   readonly keys = new KeyStore();
   private readonly quotas: IvsQuotas;
   private readonly clock: () => Date;
@@ -165,7 +191,9 @@ export class IvsEmulator {
 
   private constructor(private readonly server: Server, options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
-    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region);
+    this.regions = [...(options.regions ?? IVS_REGIONS)];
+    if (!this.regions.includes(this.region)) throw new Error(`emulator: region ${this.region} is not one of the regions served (${this.regions.join(', ')})`);
+    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region, FIXTURE_ROLES);
     this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
     this.latencyMs = options.latencyMs ?? 0;
@@ -218,24 +246,26 @@ export class IvsEmulator {
 
   /**
    * Temporary credentials for a role in a known account, as AssumeRole would hand out, without a
-   * request (e.g. for a Lambda's environment).
+   * request (e.g. for a Lambda's environment: a service handing out its execution role's
+   * credentials). A role created through IAM keeps its path and role ID; any other name works too.
    */
   issueCredentials(account: string = SECOND_ACCOUNT_ID, roleName = 'CdkIvsEmulatorRole', durationSeconds = 3600): Required<Credentials> {
     if (!TEST_ACCOUNT_IDS.includes(account)) throw new Error(`emulator: unknown account ${account}`);
-    const c = this.keys.issue(`arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock());
+    const role = this.state.role(account, roleName);
+    const c = this.keys.issue(role?.arn ?? `arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock(), role?.roleId);
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken!, expiration: c.expiration! };
   }
 
-  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS by default). */
-  clientConfig(credentials: Credentials = TEST_CREDENTIALS): { endpoint: string; region: string; credentials: Credentials } {
-    return { endpoint: this.url, region: this.region, credentials };
+  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS, the default region unless given). */
+  clientConfig(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { endpoint: string; region: string; credentials: Credentials } {
+    return { endpoint: this.url, region, credentials };
   }
 
   /** Environment variables that point the SDK (e.g. a handler run in-process) at the emulator. */
-  env(credentials: Credentials = TEST_CREDENTIALS): { [name: string]: string } {
+  env(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { [name: string]: string } {
     return {
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
       AWS_ENDPOINT_URL: this.url,
       AWS_ENDPOINT_URL_IVS: this.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
@@ -276,8 +306,9 @@ export class IvsEmulator {
         ex.service = target.startsWith('secretsmanager.') ? 'secretsmanager' : 'unknown';
         await this.handleSecretsManager(ex, target, rawPath, rawQuery, body);
       } else if (rawPath === '/' && (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(rawQuery))) {
-        ex.service = 'sts';
-        await this.handleSts(ex, rawPath, rawQuery, body);
+        // STS and IAM share the awsQuery shape; the signature's scope names the service.
+        ex.service = scopeService(header(req, 'authorization')) === 'iam' ? 'iam' : 'sts';
+        await this.handleQuery(ex, ex.service, rawPath, rawQuery, body);
       } else {
         ex.service = 'ivs';
         await this.handleIvs(ex, rawPath, rawQuery, body);
@@ -317,7 +348,7 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      output = handler({ state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas }, input);
+      output = handler({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas }, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -356,7 +387,7 @@ export class IvsEmulator {
       output = SECRETS_MANAGER_HANDLERS[operation]({
         state: this.state,
         account: principal.account,
-        region: this.region,
+        region: ex.region!,
         principalArn: principal.arn,
         operation,
         authorize: (resourceArn, resourceTags) => this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags),
@@ -370,32 +401,40 @@ export class IvsEmulator {
     this.send(ex, 200, 'application/x-amz-json-1.1', JSON.stringify(output));
   }
 
-  private async handleSts(ex: Exchange, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+  /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */
+  private async handleQuery(ex: Exchange, service: 'sts' | 'iam', rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
     const params = new URLSearchParams(rawQuery);
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
     const action = params.get('Action') ?? '';
     ex.operation = action;
     ex.input = Object.fromEntries([...params].filter(([k]) => k !== 'Action' && k !== 'Version'));
-    const handler = STS_HANDLERS[action];
-    if (!handler) return this.answerError(ex, 'sts', 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
-    const principal = await this.authenticate(ex, 'sts', rawPath, rawQuery, body);
-    await this.gate(ex, 'sts', principal);
-    this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
-    let result: string;
+    const known = service === 'sts' ? STS_HANDLERS[action] : IAM_HANDLERS[action];
+    if (!known) return this.answerError(ex, service, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
+    const principal = await this.authenticate(ex, service, rawPath, rawQuery, body);
+    await this.gate(ex, service, principal);
+    let result: string | undefined;
     try {
-      result = handler({ keys: this.keys, principal, now: this.clock() }, params);
+      if (service === 'sts') {
+        ex.arn = params.get('RoleArn') ?? undefined;
+        this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
+        result = STS_HANDLERS[action]({ keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n) }, params);
+      } else {
+        this.checkAuthorizer(ex, 'iam', principal, iamResourceArn(principal.account, params));
+        result = IAM_HANDLERS[action]({ state: this.state, account: principal.account, now: this.clock() }, params);
+      }
     } catch (e) {
       if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
       throw e;
     }
-    await this.afterEffect(ex, 'sts');
+    await this.afterEffect(ex, service);
     await this.delay(this.latencyMs);
-    this.send(ex, 200, 'text/xml', stsResponse(action, result, ex.requestId));
+    this.send(ex, 200, 'text/xml', queryResponse(service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE, action, result, ex.requestId));
   }
 
   /** Verifies the signature; answers the protocol's auth error and stops the pipeline if refused. */
   private async authenticate(ex: Exchange, service: ServiceName, rawPath: string, rawQuery: string, body: Buffer): Promise<Principal> {
-    const regions = service === 'sts' ? [this.region, 'us-east-1'] : [this.region];
+    // STS: its global endpoint is signed for us-east-1, each regional one for its region; IAM: us-east-1 only.
+    const regions = service === 'sts' ? [...new Set([...this.regions, STS_GLOBAL_REGION])] : service === 'iam' ? [IAM_SIGNING_REGION] : this.regions;
     const result = verifySignature(
       { method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, body },
       { service, regions, keys: this.keys, now: this.clock() },
@@ -406,12 +445,13 @@ export class IvsEmulator {
       throw new Silent();
     }
     ex.principal = result.principal;
+    ex.region = result.region;
     return result.principal;
   }
 
   /** Rate limit, then injected faults that act before the operation. */
   private async gate(ex: Exchange, service: ServiceName, principal: Principal): Promise<void> {
-    if (!this.throttle.take(service, ex.operation, principal.account, this.region, Date.now())) {
+    if (!this.throttle.take(service, ex.operation, principal.account, ex.region!, Date.now())) {
       ex.throttled = true;
       const [code, status, message] = THROTTLING[service];
       await this.delay(this.latencyMs);
@@ -466,7 +506,10 @@ export class IvsEmulator {
     if (!this.authorize) return;
     const reason = this.authorize({ service, operation: ex.operation, action: `${service}:${ex.operation}`, principal, resourceArn, resourceTags });
     if (reason !== undefined) {
-      throw new Answer('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim(), service === 'ivs' ? 403 : service === 'sts' ? 403 : 400);
+      const message = `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim();
+      // awsQuery services (STS, IAM) answer AccessDenied 403; IVS AccessDeniedException 403; Secrets Manager 400.
+      if (service === 'sts' || service === 'iam') throw new Answer('AccessDenied', message, 403);
+      throw new Answer('AccessDeniedException', message, service === 'ivs' ? 403 : 400);
     }
   }
 
@@ -497,7 +540,7 @@ export class IvsEmulator {
       payload = JSON.stringify({ __type: code, Message: message });
     } else {
       contentType = 'text/xml';
-      payload = stsError(code, message, status, ex.requestId);
+      payload = queryError(service === 'iam' ? IAM_NAMESPACE : STS_NAMESPACE, code, message, status, ex.requestId);
     }
     this.send(ex, status, contentType, payload, headers, code);
   }
@@ -520,6 +563,7 @@ export class IvsEmulator {
       service: ex.service,
       operation: ex.operation,
       account: ex.principal?.account,
+      region: ex.region,
       principal: ex.principal?.arn,
       status,
       errorType,
@@ -528,6 +572,7 @@ export class IvsEmulator {
       unknownMembers: ex.unknownMembers,
       throttled: ex.throttled,
       fault: ex.fault,
+      notes: ex.notes,
       internalError: ex.internalError,
       durationMs: Date.now() - ex.started,
     };
@@ -547,6 +592,17 @@ function isIvsError(code: string): boolean {
 
 function shapeStatus(code: string): number | undefined {
   return isIvsError(code) ? shape(code).httpStatus : undefined;
+}
+
+/** The service name of a SigV4 Authorization header's credential scope (not yet verified). */
+function scopeService(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/[0-9]{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+}
+
+/** The ARN of the role an IAM request names, for the authorizer. */
+function iamResourceArn(account: string, params: URLSearchParams): string | undefined {
+  const name = params.get('RoleName');
+  return name ? `arn:aws:iam::${account}:role/${name}` : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
