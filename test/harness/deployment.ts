@@ -4,8 +4,9 @@
  * - Custom resources (`Custom::*`, `AWS::CloudFormation::CustomResource`) whose ServiceToken is a
  *   Lambda function of the stack run through that function's asset, in a child process per
  *   invocation (lambda-runner.ts), and answer over the ResponseURL (response-server.ts).
- * - `AWS::SecretsManager::Secret` (secrets.ts) and the `AWS::IVS::*` types (ivs-resources.ts) are
- *   created for real through the endpoint given, with CloudFormation's credentials, their
+ * - `AWS::SecretsManager::Secret` (secrets.ts), the `AWS::IVS::*` types (ivs-resources.ts) and
+ *   `AWS::IAM::Role` / `Policy` (iam-resources.ts) are created for real through the endpoint
+ *   given (unless `skipTypes` lists them), with CloudFormation's credentials, their
  *   properties checked against the resource schema (cfn-schema.ts); a change of a createOnly
  *   property is a replacement (the new one first, the old one deleted in the cleanup).
  * - Every other resource type is skipped: it gets a made-up physical id (and `Arn` for GetAtt)
@@ -22,6 +23,7 @@ import { assetDirectory, loadStack, type StackArtifact } from './assembly';
 import { replacingChanges, resourceSchema, validateProperties } from './cfn-schema';
 import { reverseDeps, runGraph, Semaphore } from './graph';
 import { type Json, type JsonObject, jsonEqual, referencedIds, Resolver, stringifyScalars, TemplateError } from './intrinsics';
+import { IamResources } from './iam-resources';
 import { IvsResources } from './ivs-resources';
 import { type FunctionSpec, type Invocation, invoke, lambdaEnvironment } from './lambda-runner';
 import { ResponseServer } from './response-server';
@@ -36,7 +38,7 @@ import type {
 
 /** Resource types the harness creates for real (through the emulator). */
 export const SIMULATED_TYPES: readonly string[] = [
-  'AWS::SecretsManager::Secret',
+  'AWS::SecretsManager::Secret', 'AWS::IAM::Role', 'AWS::IAM::Policy',
   'AWS::IVS::Channel', 'AWS::IVS::StreamKey', 'AWS::IVS::PlaybackKeyPair', 'AWS::IVS::RecordingConfiguration', 'AWS::IVS::PlaybackRestrictionPolicy',
 ];
 
@@ -161,6 +163,7 @@ export class Deployment {
   private readonly semaphore: Semaphore;
   private readonly providers: ReadonlyMap<string, ResourceProvider>;
   private readonly clients: Array<{ close(): void }>;
+  private readonly roleSessions = new Map<string, Credentials>();
   private readonly partition: string;
 
   /** Use `deploy()`. */
@@ -179,8 +182,10 @@ export class Deployment {
     };
     const secrets = new SecretsResources(settings);
     const ivs = new IvsResources(settings);
-    this.clients = [secrets, ivs];
-    this.providers = new Map(Object.entries({ ...secrets.providers(), ...ivs.providers() }));
+    const iam = new IamResources(settings);
+    this.clients = [secrets, ivs, iam];
+    const skip = new Set(options.skipTypes ?? []);
+    this.providers = new Map(Object.entries({ ...secrets.providers(), ...ivs.providers(), ...iam.providers() }).filter(([type]) => !skip.has(type)));
     if (options.failResponses) server.failNext(options.failResponses);
     this.model = this.buildModel(stack);
   }
@@ -587,7 +592,7 @@ export class Deployment {
     const serviceTimeout = this.options.serviceTimeoutSeconds ?? (Number(call.properties.ServiceTimeout) || 3600);
     const env = {
       ...fn.environment,
-      ...lambdaEnvironment(fn, this.region, this.options.credentials ?? DEFAULT_CREDENTIALS),
+      ...lambdaEnvironment(fn, this.region, this.lambdaCredentials(fn)),
       ...this.endpointEnvironment(),
       ...this.options.environment,
     };
@@ -697,6 +702,20 @@ export class Deployment {
   private kindOf(type: string): ResourceKind {
     if (isCustomResourceType(type)) return 'custom';
     return this.providers.has(type) ? 'simulated' : 'skipped';
+  }
+
+  /**
+   * An invocation's credentials: `credentials`, or with `executionRoleCredentials` a session of the
+   * function's execution role (its resolved `Role`), as Lambda hands out; one session per role
+   * and deployment (Lambda keeps a role's credentials for the execution environment's life).
+   */
+  private lambdaCredentials(fn: FunctionSpec): Credentials {
+    const issue = this.options.executionRoleCredentials;
+    if (!issue) return this.options.credentials ?? DEFAULT_CREDENTIALS;
+    if (!fn.roleArn) throw new Error(`harness: ${fn.logicalId} has no Role; executionRoleCredentials needs the function's execution role`);
+    let c = this.roleSessions.get(fn.roleArn);
+    if (!c) this.roleSessions.set(fn.roleArn, (c = issue(fn.roleArn)));
+    return c;
   }
 
   private providerContext(logicalId: string): ProviderContext {
@@ -825,6 +844,7 @@ export class Deployment {
         timeoutSeconds: Number(props.Timeout ?? 3),
         memorySize: Number(props.MemorySize ?? 128),
         environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        ...(typeof props.Role === 'string' ? { roleArn: props.Role } : {}),
       };
     }
     throw new Error(`harness: the ServiceToken ${serviceToken || '(none)'} is not a Lambda function of this stack; the harness can only run the stack's own functions`);

@@ -85,7 +85,8 @@ const HANDLER_ERROR_CODES: Record<string, string> = {
 /** The handler error code of an SDK error. */
 export function handlerErrorCode(err: unknown): string {
   const name = (err as { name?: string }).name ?? '';
-  return HANDLER_ERROR_CODES[name] ?? 'GeneralServiceException';
+  // The SDK names IAM's wire codes `…Exception` (MalformedPolicyDocument → MalformedPolicyDocumentException).
+  return HANDLER_ERROR_CODES[name] ?? HANDLER_ERROR_CODES[name.replace(/Exception$/, '')] ?? 'GeneralServiceException';
 }
 
 /**

@@ -19,7 +19,15 @@ export interface HarnessOptions {
   /** The Lambda execution role's credentials, handed to every invocation.
    * @default AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY */
   readonly credentials?: Credentials;
-  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets, IVS).
+  /**
+   * Runs each invocation as the function's execution role: called with the function's resolved
+   * `Role` (the simulated role's ARN), returns that role's credentials (e.g.
+   * `(arn) => emulator.issueCredentials(account, roleName)`, as Lambda hands them out), so that
+   * where the endpoint evaluates policies the handler runs with its real policy.
+   * @default every invocation gets `credentials`
+   */
+  readonly executionRoleCredentials?: (roleArn: string) => Credentials;
+  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets, IAM, IVS).
    * @default credentials */
   readonly deployerCredentials?: Credentials;
   /** One endpoint for every AWS service (AWS_ENDPOINT_URL in the Lambda; also the harness's own
@@ -28,6 +36,9 @@ export interface HarnessOptions {
   /** Per-service endpoints by SDK service id: `{ IVS: url, SECRETS_MANAGER: url, STS: url }`
    * (camelCase `secretsManager` works too). Each becomes AWS_ENDPOINT_URL_<ID> in the Lambda. */
   readonly serviceEndpoints?: Record<string, string>;
+  /** Resource types to skip (made-up identity, listed in `skipped`) although the harness could
+   * simulate them, e.g. `['AWS::IAM::Role', 'AWS::IAM::Policy']` without an IAM endpoint. */
+  readonly skipTypes?: readonly string[];
   /** Extra environment variables for every invocation (win over the function's own). */
   readonly environment?: Record<string, string>;
   /** Template parameter values (win over Default). */
