@@ -130,6 +130,10 @@ function redact(data: Record<string, Json>, noEcho: boolean): Record<string, Jso
 /** Deploys (creates) one stack of an assembly; the returned deployment holds the stack. */
 export async function deploy(assemblyDir: string, stackName?: string, options: HarnessOptions = {}): Promise<Deployment> {
   const stack = loadStack(assemblyDir, stackName);
+  if (options.accountId && stack.account && options.accountId !== stack.account) {
+    // The CDK CLI refuses the same ("Need to perform AWS calls for account …, but the current credentials are for …").
+    throw new Error(`harness: stack ${stack.stackName} is for account ${stack.account}; it cannot be deployed to account ${options.accountId}`);
+  }
   const region = options.region ?? stack.region ?? 'us-east-1';
   const server = await ResponseServer.start(region);
   let deployment: Deployment | undefined;
@@ -314,7 +318,7 @@ export class Deployment {
           const replacing = schema ? replacingChanges(schema, old.properties, props).length > 0 : false;
           try {
             const made = replacing
-              ? await provider.create(this.providerContext(id), props)
+              ? this.inOwnAccount(await provider.create(this.providerContext(id), props))
               : await provider.update(this.providerContext(id), old, old.properties, props);
             newLive.set(id, { ...old, ...policies, physicalId: made.physicalId, attributes: made.attributes, properties: props });
             if (replacing) replaced.set(id, old);
@@ -480,7 +484,7 @@ export class Deployment {
         logicalId: id, type, kind, physicalId: made.physicalId, data: {}, noEcho: false, properties: props, attributes: made.attributes, ...policies,
       });
       try {
-        const made = await this.providers.get(type)!.create(this.providerContext(id), props);
+        const made = this.inOwnAccount(await this.providers.get(type)!.create(this.providerContext(id), props));
         live.set(id, entry(made));
         this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'CREATE_COMPLETE', physicalId: made.physicalId, durationMs: Date.now() - started, logs: [] });
         return true;
@@ -720,6 +724,20 @@ export class Deployment {
 
   private providerContext(logicalId: string): ProviderContext {
     return { logicalId, stackName: this.stackName, stackId: this.stackId, region: this.region, accountId: this.accountId, partition: this.partition };
+  }
+
+  /**
+   * A resource made with deployer credentials of another account lands there, not in the stack's:
+   * a misuse of the harness, failed (and rolled back) rather than left to confuse the test.
+   */
+  private inOwnAccount(made: Provisioned): Provisioned {
+    const arn = made.attributes.Arn ?? (made.physicalId.startsWith('arn:') ? made.physicalId : undefined);
+    const account = arn?.split(':')[4];
+    if (account && account !== this.accountId) {
+      throw new ProvisionError(`harness: ${arn} was made in account ${account}, but the stack is in ${this.accountId}; deployerCredentials belong to another account`,
+        made.physicalId, made.attributes);
+    }
+    return made;
   }
 
   /** A simulated resource's failure: the handler's text for a service error, else the error's message. */
