@@ -31,9 +31,10 @@ import { SecretsResources } from './secrets';
 import {
   handlerFailureText, NotFoundError, type ProviderContext, type ProviderSettings, type Provisioned, ProvisionError, type ResourceProvider,
 } from './simulated';
+import type { ReceivedResponse } from './response-server';
 import type {
-  Credentials, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
-  ResourceSnapshot, StackStatus, StepRecord,
+  Credentials, DuplicateDelivery, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
+  ResourceSnapshot, ResponseRecord, StackStatus, StepRecord,
 } from './types';
 
 /** Resource types the harness creates for real (through the emulator). */
@@ -106,18 +107,29 @@ interface CustomCall {
   readonly op: Op;
 }
 
-interface CustomOutcome {
+interface Tally {
+  readonly invocations: number;
+  readonly responseAttempts: number;
+  readonly responses: readonly ResponseRecord[];
+}
+
+interface CustomOutcome extends Tally {
   readonly status: 'SUCCESS' | 'FAILED';
   readonly reason?: string;
   readonly physicalId?: string;
   readonly data: Record<string, Json>;
   readonly noEcho: boolean;
   readonly requestId: string;
-  readonly invocations: number;
-  readonly responseAttempts: number;
+  readonly deliveries: number;
   readonly answeredBy: 'handler' | 'harness';
   readonly logs: string[];
+  /** Resolves when every delivery of the event has ended (a duplicate may outlive the answer). */
+  readonly done: Promise<void>;
+  /** The counts as they stand now (they grow while a duplicate delivery still runs). */
+  tally(): Tally;
 }
+
+type Answer = Omit<CustomOutcome, 'requestId' | 'deliveries' | 'logs' | 'done' | 'tally' | keyof Tally>;
 
 const policyOf = (def: JsonObject, key: string) => String(def[key] ?? 'Delete');
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -569,13 +581,16 @@ export class Deployment {
   private async invokeCustom(call: CustomCall): Promise<CustomOutcome> {
     const requestId = randomUUID();
     const logs: string[] = [];
-    const harnessFailure = (reason: string): CustomOutcome => ({
-      status: 'FAILED', reason, data: {}, noEcho: false, requestId, invocations: 0, responseAttempts: 0, answeredBy: 'harness', logs,
-    });
+    const harnessFailure = (reason: string): CustomOutcome => {
+      const tally = { invocations: 0, responseAttempts: 0, responses: [] };
+      return { status: 'FAILED', reason, data: {}, noEcho: false, requestId, deliveries: 0, answeredBy: 'harness', logs, ...tally, done: Promise.resolve(), tally: () => tally };
+    };
     const serviceToken = String(call.properties.ServiceToken ?? '');
     let fn: FunctionSpec;
+    let credentials: Credentials;
     try {
       fn = this.functionFor(serviceToken, call.scopes);
+      credentials = this.lambdaCredentials(fn);
     } catch (err) {
       return harnessFailure(errorText(err));
     }
@@ -596,7 +611,7 @@ export class Deployment {
     const serviceTimeout = this.options.serviceTimeoutSeconds ?? (Number(call.properties.ServiceTimeout) || 3600);
     const env = {
       ...fn.environment,
-      ...lambdaEnvironment(fn, this.region, this.lambdaCredentials(fn)),
+      ...lambdaEnvironment(fn, this.region, credentials),
       ...this.endpointEnvironment(),
       ...this.options.environment,
     };
@@ -606,44 +621,81 @@ export class Deployment {
       call.op.logs.push(entry);
       this.options.onLog?.(entry);
     };
+    // "it's possible for it to receive the same event from Lambda multiple times because the queue
+    // itself is eventually consistent" (Lambda developer guide, invocation-async-error-handling).
+    const duplicate = this.duplicateOf(call);
+    // Which of two answers on one ResponseURL CloudFormation reads is not documented (duplicateAnswers).
+    const lastWins = duplicate !== undefined && (this.options.duplicateAnswers ?? 'first') === 'last';
 
     let invocations = 0;
+    let used: ReceivedResponse | undefined;
+    let ended!: () => void;
+    const done = new Promise<void>((r) => { ended = r; });
+    const tally = (): Tally => ({
+      invocations,
+      responseAttempts: pending.attempts,
+      responses: pending.responses.map((r) => {
+        const a = this.interpret(r.body, event);
+        return {
+          status: a.status, ...(a.reason !== undefined ? { reason: a.reason } : {}), ...(a.physicalId !== undefined ? { physicalId: a.physicalId } : {}),
+          data: redact(a.data, a.noEcho), noEcho: a.noEcho, receivedAt: r.receivedAt, used: r === used,
+        };
+      }),
+    });
     return new Promise<CustomOutcome>((resolve) => {
       let settled = false;
-      const settle = (o: Omit<CustomOutcome, 'requestId' | 'invocations' | 'responseAttempts' | 'logs'>) => {
+      const settle = (o: Answer, answer?: ReceivedResponse) => {
         if (settled) return;
         settled = true;
+        used = answer;
         clearTimeout(serviceTimer);
-        resolve({ ...o, requestId, invocations, responseAttempts: pending.attempts, logs });
+        resolve({ ...o, requestId, deliveries: duplicate ? 2 : 1, logs, done, tally, ...tally() });
       };
       const serviceTimer = setTimeout(() => settle({
         status: 'FAILED', data: {}, noEcho: false, answeredBy: 'harness',
         reason: `CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout of ${serviceTimeout} seconds. Please check your logs for requestId [${requestId}].`,
       }), serviceTimeout * 1000);
-      pending.response.then((r) => settle(this.interpret(r.body, event)));
+      if (!lastWins) pending.response.then((r) => settle(this.interpret(r.body, event), r));
+
+      let last = '';
+      const invokeOnce = async (awsRequestId: string): Promise<void> => {
+        const release = await this.semaphore.acquire();
+        try {
+          invocations++;
+          const inv = invoke({
+            fn, event, awsRequestId, env, timeoutSeconds: this.options.functionTimeoutSeconds,
+            responseRoute: { host: this.server.host, port: this.server.port, ca: this.server.ca },
+            onLog, nodeBinary: this.options.nodeBinary,
+          });
+          this.processes.add(inv);
+          const res = await inv.result.finally(() => this.processes.delete(inv));
+          last = res.timedOut
+            ? `the Lambda timed out after ${this.options.functionTimeoutSeconds ?? fn.timeoutSeconds} seconds`
+            : res.ok ? 'the Lambda returned without sending a response' : `the Lambda invocation failed (exit code ${res.exitCode}${res.signal ? `, ${res.signal}` : ''})`;
+        } finally {
+          release();
+        }
+      };
+      // Retries of a crashed or timed-out invocation keep its request ID ("duplicate invocations that
+      // returned an error or timed out and have the same request ID": AWS knowledge center,
+      // lambda-function-duplicate-invocations).
+      const lambdaRequestId = randomUUID();
+      const delivery = async () => {
+        const attempts = 1 + Math.max(0, this.options.lambdaRetries ?? 0);
+        for (let i = 0; i < attempts && !settled && !pending.received; i++) await invokeOnce(lambdaRequestId);
+      };
+      const redelivery = () => invokeOnce(duplicate?.awsRequestId === 'new' ? randomUUID() : lambdaRequestId);
 
       const runs = (async () => {
-        const attempts = 1 + Math.max(0, this.options.lambdaRetries ?? 0);
-        let last = '';
-        for (let i = 0; i < attempts && !settled && !pending.received; i++) {
-          const release = await this.semaphore.acquire();
-          try {
-            if (settled || pending.received) break;
-            invocations++;
-            const inv = invoke({
-              fn, event, awsRequestId: randomUUID(), env, timeoutSeconds: this.options.functionTimeoutSeconds,
-              responseRoute: { host: this.server.host, port: this.server.port, ca: this.server.ca },
-              onLog, nodeBinary: this.options.nodeBinary,
-            });
-            this.processes.add(inv);
-            const res = await inv.result.finally(() => this.processes.delete(inv));
-            last = res.timedOut
-              ? `the Lambda timed out after ${this.options.functionTimeoutSeconds ?? fn.timeoutSeconds} seconds`
-              : res.ok ? 'the Lambda returned without sending a response' : `the Lambda invocation failed (exit code ${res.exitCode}${res.signal ? `, ${res.signal}` : ''})`;
-          } finally {
-            release();
-          }
+        if (!duplicate) await delivery();
+        else if (duplicate.mode === 'concurrent') await Promise.all([delivery(), redelivery()]);
+        else {
+          await delivery();
+          await redelivery();
         }
+        // Every delivery has ended: under `last` the last answer written decides.
+        const final = pending.responses[pending.responses.length - 1];
+        if (lastWins && final) settle(this.interpret(final.body, event), final);
         // No answer can come any more: fail now instead of waiting out the ServiceTimeout.
         if (!pending.received) {
           settle({
@@ -652,13 +704,20 @@ export class Deployment {
           });
         }
         pending.dispose();
+        ended();
       })();
       this.track(runs);
     });
   }
 
+  /** The duplicate delivery chosen for a request, if any (the first rule that matches). */
+  private duplicateOf(call: CustomCall): DuplicateDelivery | undefined {
+    return (this.options.duplicateDeliveries ?? []).find((d) =>
+      (d.logicalId === undefined || d.logicalId === call.logicalId) && (d.requestType === undefined || d.requestType === call.requestType));
+  }
+
   /** CloudFormation's reading of a response body. */
-  private interpret(body: string, event: JsonObject): Omit<CustomOutcome, 'requestId' | 'invocations' | 'responseAttempts' | 'logs'> {
+  private interpret(body: string, event: JsonObject): Answer {
     const fail = (reason: string) => ({ status: 'FAILED' as const, reason, data: {}, noEcho: false, answeredBy: 'handler' as const });
     if (Buffer.byteLength(body, 'utf8') > 4096) return fail('Response object is too long.');
     let r: JsonObject;
@@ -923,19 +982,20 @@ export class Deployment {
     return result;
   }
 
-  private record(op: Op, step: Omit<StepRecord, 'startedAt'>): void {
+  private record(op: Op, step: Omit<StepRecord, 'startedAt'>): StepRecord {
     const rec: StepRecord = { ...step, startedAt: Date.now() - step.durationMs };
     op.records.push(rec);
     this.progress({
       stackName: this.stackName, logicalId: rec.logicalId, resourceType: rec.resourceType, status: rec.resourceStatus,
       phase: rec.phase, physicalId: rec.physicalId, reason: rec.reason, durationMs: rec.durationMs,
     });
+    return rec;
   }
 
   private recordCustom(op: Op, base: { logicalId: string; resourceType: string; kind: ResourceKind; requestType: RequestType; phase: Phase },
     out: CustomOutcome, started: number, properties: JsonObject, oldProperties?: JsonObject, requestPhysicalId?: string): void {
     const verb = base.requestType.toUpperCase();
-    this.record(op, {
+    const rec = this.record(op, {
       ...base,
       status: out.status,
       resourceStatus: `${verb}_${out.status === 'SUCCESS' ? 'COMPLETE' : 'FAILED'}`,
@@ -950,9 +1010,14 @@ export class Deployment {
       ...(oldProperties !== undefined ? { oldProperties } : {}),
       invocations: out.invocations,
       responseAttempts: out.responseAttempts,
+      deliveries: out.deliveries,
+      responses: out.responses,
       answeredBy: out.answeredBy,
       logs: out.logs,
     });
+    // A duplicate delivery may still run after the answer: its invocation and answer join the record
+    // when it ends (before the operation's result, which waits for every invocation).
+    this.track(out.done.then(() => Object.assign(rec, out.tally())));
   }
 
   private stackProgress(status: string, reason?: string): void {
