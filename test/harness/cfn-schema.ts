@@ -44,7 +44,14 @@ export interface ResourceSchema {
 
 interface DbProperty { type: DbType; required?: boolean; causesReplacement?: string; defaultValue?: string }
 interface DbType { type: string; allowedValues?: string[]; element?: DbType; types?: DbType[]; reference?: { $ref: string } }
-interface DbEntity { $id: string; cloudFormationType?: string; name?: string; properties: Record<string, DbProperty>; attributes?: Record<string, unknown>; primaryIdentifier?: string[] }
+interface DbEntity {
+  $id: string;
+  cloudFormationType?: string;
+  name?: string;
+  properties: Record<string, DbProperty>;
+  attributes?: Record<string, unknown>;
+  primaryIdentifier?: string[];
+}
 
 let db: { resources: Map<string, DbEntity>; types: Map<string, DbEntity> } | undefined;
 const cache = new Map<string, ResourceSchema | undefined>();
@@ -123,7 +130,12 @@ export function resourceSchema(cloudFormationType: string): ResourceSchema | und
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kindOf = (v: unknown) => (Array.isArray(v) ? 'JSONArray' : v === null ? 'Null' : isObject(v) ? 'JSONObject'
   : typeof v === 'boolean' ? 'Boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'Integer' : 'BigDecimal') : 'String');
-const expected: Record<string, string> = { string: 'String', boolean: 'Boolean', integer: 'Integer', number: 'Number', array: 'JSONArray', map: 'JSONObject', ref: 'JSONObject', tag: 'JSONObject' };
+const expected: Record<string, string> = {
+  string: 'String', boolean: 'Boolean', integer: 'Integer', number: 'Number', array: 'JSONArray', map: 'JSONObject', ref: 'JSONObject', tag: 'JSONObject',
+};
+const STRING: PropertySchema = { type: { type: 'string' }, required: true, createOnly: false };
+/** A tag ({Key, Value}, both required strings). */
+const TAG: Record<string, PropertySchema> = { Key: STRING, Value: STRING };
 
 /**
  * Checks (and converts) a value against a type. A template's scalars may arrive as strings (a
@@ -159,7 +171,7 @@ function check(t: SchemaType, value: Json, at: string, errors: string[]): Json {
       if (!isObject(value)) return fail();
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, check(t.element!, v, `${at}/${k}`, errors)]));
     case 'tag':
-      return checkObject({ Key: { type: { type: 'string' }, required: true, createOnly: false }, Value: { type: { type: 'string' }, required: true, createOnly: false } }, value, at, errors);
+      return checkObject(TAG, value, at, errors);
     case 'ref':
       return checkObject(t.properties!, value, at, errors);
     case 'union': {
