@@ -4,7 +4,7 @@
 import { Annotations, Arn, ArnFormat, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import type { CrossAccountProps } from './cross-account';
-import { grantProviderOnce, ivsStatements } from './provider';
+import { grantProviderOnce, ivsListStatement, ivsStatements } from './provider';
 import { checkExternalId, fail } from './validation';
 
 /** A construct's target, resolved: the role the provider assumes and the region it calls. */
@@ -57,8 +57,8 @@ export function warnIfUnreachable(scope: IConstruct, arn: string, reach: Reach):
 
 /**
  * The RoleArn / ExternalId / Region properties of a construct's custom resource, and the permissions
- * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements of
- * another region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
+ * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements (and
+ * the list actions of a retried create) of another region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
  * resource acts on (e.g. its channel's), checked against the target.
  */
 export function targetProperties(scope: Construct, reach: Reach, arn?: string): { RoleArn?: string; ExternalId?: string; Region?: string } {
@@ -81,7 +81,8 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (roleArn !== undefined) {
     grantProviderOnce(scope, `role ${roleArn}`, () => [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }]);
   } else if (region !== undefined) {
-    grantProviderOnce(scope, `region ${region}`, () => ivsStatements({ regions: [region] }).map(({ Sid: _sid, ...statement }) => statement));
+    grantProviderOnce(scope, `region ${region}`, () => [...ivsStatements({ regions: [region] }), ivsListStatement(region)]
+      .map(({ Sid: _sid, ...statement }) => statement));
   }
   return { RoleArn: roleArn, ExternalId: externalId, Region: region };
 }
