@@ -30,9 +30,12 @@ export function reachFrom(props: CrossAccountProps, arn?: string): Reach {
   return { roleArn: props.assumedRoleArn, externalId: props.externalId, region: props.region ?? concreteArnPart(arn, 'region') };
 }
 
-/** The account or region of a literal ARN (undefined for a token or an empty part). */
+/**
+ * The account or region of a literal ARN (undefined for a token, an empty part, or a string that is no
+ * ARN, which the construct's own checks then name).
+ */
 export function concreteArnPart(arn: string | undefined, part: 'account' | 'region'): string | undefined {
-  if (arn === undefined || Token.isUnresolved(arn)) return undefined;
+  if (arn === undefined || Token.isUnresolved(arn) || !/^arn:([^:]*:){4}[^:]/.test(arn)) return undefined;
   const value = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME)[part];
   return value && !Token.isUnresolved(value) ? value : undefined;
 }
