@@ -76,6 +76,11 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
     fail(scope, `assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn}'`);
   }
+  // "The API is an AWS regional service" (IVS API reference, Introduction): a resource is served in the region of its ARN.
+  const arnRegion = concreteArnPart(arn, 'region');
+  if (arnRegion !== undefined && reach.region !== undefined && differ(reach.region, arnRegion)) {
+    fail(scope, `${arn} is in region ${arnRegion}, but region is ${reach.region}`);
+  }
   const arnAccount = concreteArnPart(arn, 'account');
   const roleAccount = concreteArnPart(roleArn, 'account');
   if (roleAccount !== undefined && arnAccount !== undefined && roleAccount !== arnAccount) {
