@@ -21,8 +21,9 @@ export function setReach(construct: IConstruct, reach: Reach): void {
   REACH.set(construct, reach);
 }
 
-export function reachOf(construct: IConstruct): Reach {
-  return REACH.get(construct) ?? {};
+/** A channel's target; for a channel made elsewhere (any IChannel), the region of its ARN. */
+export function reachOf(channel: IConstruct & { readonly channelArn: string }): Reach {
+  return REACH.get(channel) ?? { region: concreteArnPart(channel.channelArn, 'region') };
 }
 
 /** The target of a construct from its props, with the region of an ARN it acts on as the default. */
