@@ -9,7 +9,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Construct, IConstruct } from 'constructs';
 import type { MultitrackInputConfiguration } from './channel';
 import type { ChannelLookupOptions } from './channel-lookup-options';
-import { fail } from './validation';
+import { checkString, fail } from './validation';
 
 /** The looked-up values, before they become an ILookedUpChannel (channel.ts). */
 export interface ChannelContextValues {
@@ -68,6 +68,7 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
   for (const [name, value] of Object.entries(options)) {
     if (Token.isUnresolved(value)) fail(scope, `Channel.fromLookup needs concrete values (no tokens), got a token for ${name}`);
   }
+  checkString(scope, 'channelArn', channelArn, 'ChannelArn');
   const arnParts = channelArn !== undefined ? Arn.split(channelArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
   const account = options.account ?? arnParts?.account ?? stack.account;
   const region = options.region ?? arnParts?.region ?? stack.region;
