@@ -319,6 +319,25 @@ describe('ChannelLookup', () => {
         + 'that CloudFormation\'s 4 KB response limit leaves: split the channels over several ChannelLookups');
     });
 
+    test('an RTMPS URL counts at least as much as the ingest endpoint it is built from (rtmps://<endpoint>:443/app/)', () => {
+      /** The bytes the check counts for one attribute of 50 channels. */
+      const bytesOf = (attribute: 'channelIngestEndpoint' | 'channelRtmpsIngestUrl'): number => {
+        const stack = envStack();
+        new ChannelLookup(stack, 'Lookup', { channelArns: channelArns(50) }).channels.forEach((c) => void c[attribute]);
+        const message = (() => {
+          try {
+            template(stack);
+          } catch (error) {
+            return (error as Error).message;
+          }
+          throw new Error('expected the size check to fail');
+        })();
+        return Number(/may need up to ([0-9]+) bytes/.exec(message)![1]);
+      };
+      // Both attribute names have 14 characters: the difference is the values'.
+      expect(bytesOf('channelRtmpsIngestUrl') - bytesOf('channelIngestEndpoint')).toBeGreaterThanOrEqual(50 * 'rtmps://:443/app/'.length);
+    });
+
     test('every attribute of two channels fits, of three does not; secrets cost nothing', () => {
       const two = envStack();
       new ChannelLookup(two, 'Lookup', { channelArns: channelArns(2), storeStreamKeysInSecrets: true }).channels.forEach(readAll);
@@ -326,7 +345,7 @@ describe('ChannelLookup', () => {
 
       const three = envStack();
       new ChannelLookup(three, 'Lookup', { channelArns: channelArns(3) }).channels.forEach(readAll);
-      expect(() => template(three)).toThrow(/the 57 attributes this app references may need up to 4755 bytes/);
+      expect(() => template(three)).toThrow(/the 57 attributes this app references may need up to 4758 bytes/);
     });
   });
 
