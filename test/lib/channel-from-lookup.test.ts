@@ -1,7 +1,7 @@
 // Channel.fromLookup: the queries a synthesis leaves in manifest.missing for the aws-cdk CLI, and what
 // the construct makes of the answers the CLI writes into the context (test/lib/cli-context.ts plays the
 // CLI, after its own code).
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RESOURCE_TYPES } from '../../lib/contract';
@@ -12,7 +12,9 @@ import { envStack, HOME, HOME_CHANNEL, OTHER_ACCOUNT } from './target-helpers';
 
 const TYPE_NAME = 'AWS::IVS::Channel';
 const REQUIRED = ['Arn', 'IngestEndpoint', 'PlaybackUrl'];
-const OPTIONAL = ['Name', 'Type', 'LatencyMode', 'Authorized', 'InsecureIngest', 'Preset', 'RecordingConfigurationArn', 'ContainerFormat', 'MultitrackInputConfiguration'];
+const OPTIONAL = [
+  'Name', 'Type', 'LatencyMode', 'Authorized', 'InsecureIngest', 'Preset', 'RecordingConfigurationArn', 'ContainerFormat', 'MultitrackInputConfiguration',
+];
 const EVERY_PROPERTY = [...REQUIRED, ...OPTIONAL];
 const DUMMY_ARN = `arn:aws:ivs:${HOME.region}:123456789012:channel/dummy0channel`;
 const STACK_LOOKUP_ROLE = `arn:\${AWS::Partition}:iam::${HOME.account}:role/cdk-hnb659fds-lookup-role-${HOME.account}-${HOME.region}`;
@@ -265,6 +267,21 @@ describe('Channel.fromLookup: the queries of the first synthesis', () => {
     expect(other.missing[0].props).toEqual(expect.objectContaining({ account: OTHER_ACCOUNT, region: 'eu-west-1', lookupRoleArn: otherRole }));
   });
 
+  test('the stack\'s synthesizer names the role in its own account only: a lookup elsewhere, or with its own role, keeps its role', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const synthesizer = new DefaultStackSynthesizer({ lookupRoleArn: `arn:aws:iam::${HOME.account}:role/stack-lookups` });
+    const stack = new Stack(app, 'Home', { env: HOME, synthesizer });
+    Channel.fromLookup(stack, 'Own', { channelArn: HOME_CHANNEL });
+    Channel.fromLookup(stack, 'Other', { channelName: 'studio-a', account: OTHER_ACCOUNT });
+    Channel.fromLookup(stack, 'WithRole', { channelName: 'studio-b', lookupRoleArn: `arn:aws:iam::${HOME.account}:role/channel-reader` });
+    const missing = app.synth().manifest.missing ?? [];
+    const roleOf = (match: (props: any) => boolean) => missing.filter((m) => match(m.props)).map((m) => (m.props as any).lookupRoleArn);
+    expect(missing).toHaveLength(3);
+    expect(roleOf((p) => p.exactIdentifier === HOME_CHANNEL)).toEqual([`arn:aws:iam::${HOME.account}:role/stack-lookups`]);
+    expect(roleOf((p) => p.account === OTHER_ACCOUNT)).toEqual([TARGET_LOOKUP_ROLE]);
+    expect(roleOf((p) => p.propertyMatch?.Name === 'studio-b')).toEqual([`arn:aws:iam::${HOME.account}:role/channel-reader`]);
+  });
+
   test('an env-agnostic stack: account and region of the ARN', () => {
     const { missing, channel } = synthWith({}, { channelArn: HOME_CHANNEL }, {});
     expect(missing[0].props).toEqual(expect.objectContaining({ account: HOME.account, region: HOME.region, exactIdentifier: HOME_CHANNEL }));
@@ -355,7 +372,8 @@ describe.each(BEHAVIOURS)('Channel.fromLookup through the CLI (Cloud Control rea
 
   test('no secret reaches the context: only the channel\'s non-secret properties are asked for, and kept', () => {
     const cli = new Cli(cloud, behaviour);
-    for (const options of [{ channelArn: HOME_CHANNEL }, { channelArn: PLAIN_CHANNEL }, { channelName: 'studio-a' }, { channelArn: KEY_ARN.replace('stream-key', 'channel') }]) {
+    const absent = `arn:aws:ivs:${HOME.region}:${HOME.account}:channel/keyABCdef123`;
+    for (const options of [{ channelArn: HOME_CHANNEL }, { channelArn: PLAIN_CHANNEL }, { channelName: 'studio-a' }, { channelArn: absent }]) {
       cli.synth(lookupApp(options));
     }
     for (const query of cli.queries) {

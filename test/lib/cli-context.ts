@@ -74,7 +74,9 @@ function isSet(value: unknown): boolean {
   return value !== '' && value !== false && !(typeof value === 'object' && value !== null && (value as { Enabled?: unknown }).Enabled === false);
 }
 
-const MATCH_COUNT_TEXT: { [count: string]: string } = { 'exactly-one': 'exactly one', 'at-most-one': 'at most one', 'at-least-one': 'at least one', 'any': 'any number' };
+const MATCH_COUNT_TEXT: { [count: string]: string } = {
+  'exactly-one': 'exactly one', 'at-most-one': 'at most one', 'at-least-one': 'at least one', 'any': 'any number',
+};
 
 /** The CLI with an account's Cloud Control behind it. */
 export class Cli {
@@ -111,7 +113,8 @@ export class Cli {
 
   /** The context as cdk.context.json keeps it. */
   public saved(): { [key: string]: unknown } {
-    return Object.fromEntries(Object.entries(this.context).filter(([, value]) => !(typeof value === 'object' && value !== null && '$dontSaveContext' in value)));
+    const transient = (value: unknown) => typeof value === 'object' && value !== null && '$dontSaveContext' in value;
+    return Object.fromEntries(Object.entries(this.context).filter(([, value]) => !transient(value)));
   }
 
   private provide(provider: string, props: { [name: string]: any }): unknown {
@@ -128,11 +131,15 @@ export class Cli {
   }
 
   private getValue(args: { [name: string]: any }): unknown {
-    if (args.exactIdentifier && args.propertyMatch) throw new ProviderError('Provider protocol error: specify either exactIdentifier or propertyMatch, but not both');
+    if (args.exactIdentifier && args.propertyMatch) {
+      throw new ProviderError('Provider protocol error: specify either exactIdentifier or propertyMatch, but not both');
+    }
     const here = this.resources.filter((r) => r.account === args.account && r.region === args.region && r.typeName === args.typeName);
     let found: Array<{ identifier: string; properties: { readonly [name: string]: unknown } }>;
     if (args.exactIdentifier) {
-      if (this.denied) throw new WrappedError(`Encountered CC API error while getting ${args.typeName} resource ${args.exactIdentifier}`, new Error(this.denied));
+      if (this.denied) {
+        throw new WrappedError(`Encountered CC API error while getting ${args.typeName} resource ${args.exactIdentifier}`, new Error(this.denied));
+      }
       const resource = here.find((r) => r.identifier === args.exactIdentifier);
       if (!resource) throw new ProviderError(`No resource of type ${args.typeName} with identifier: ${args.exactIdentifier}`);
       found = [{ identifier: resource.identifier, properties: this.read(resource.properties) }];

@@ -224,7 +224,12 @@ describe('targets: RoleArn / ExternalId / Region', () => {
     expect(extra).toEqual([
       ...regionStatements(stack, 'eu-west-1'),
       // ListChannels / ListPlaybackKeyPairs after a retried create, in that region.
-      { Effect: 'Allow', Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
+      {
+        Effect: 'Allow',
+        Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+      },
     ]);
     expect(assumeRoleStatements(stack)).toEqual([]);
   });
@@ -370,7 +375,9 @@ describe('StreamKey targets', () => {
     const stack = envStack();
     const lookup = new ChannelLookup(stack, 'Lookup', { channelArns: [OTHER_CHANNEL], assumedRoleArn: OTHER_ROLE, externalId: 'cdk-ivs' });
     lookup.channels[0].addStreamKey('Key');
-    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { ChannelArn: OTHER_CHANNEL, RoleArn: OTHER_ROLE, ExternalId: 'cdk-ivs', Region: Match.absent() });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, {
+      ChannelArn: OTHER_CHANNEL, RoleArn: OTHER_ROLE, ExternalId: 'cdk-ivs', Region: Match.absent(),
+    });
   });
 
   test('its own role replaces the channel\'s', () => {
