@@ -9,7 +9,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Construct, IConstruct } from 'constructs';
 import type { MultitrackInputConfiguration } from './channel';
 import type { ChannelLookupOptions } from './channel-lookup-options';
-import { fail } from './validation';
+import { checkString, fail } from './validation';
 
 /** The looked-up values, before they become an ILookedUpChannel (channel.ts). */
 export interface ChannelContextValues {
@@ -68,6 +68,7 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
   for (const [name, value] of Object.entries(options)) {
     if (Token.isUnresolved(value)) fail(scope, `Channel.fromLookup needs concrete values (no tokens), got a token for ${name}`);
   }
+  checkString(scope, 'channelArn', channelArn, 'ChannelArn');
   const arnParts = channelArn !== undefined ? Arn.split(channelArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
   const account = options.account ?? arnParts?.account ?? stack.account;
   const region = options.region ?? arnParts?.region ?? stack.region;
@@ -87,14 +88,15 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
         : NOT_FOUND.test(match.error) ? `Channel.fromLookup: no channel named '${channelName}' in ${where} (${match.error})`
           : `Channel.fromLookup: looking for the channel named '${channelName}' in ${where} failed: ${match.error}`);
     }
+    // Until the name's query answers with a channel, the dummy stands in (no query for the dummy's ARN).
+    if (match.missing || match.error !== undefined) return channelValues(dummyProperties(dummyArn(region), region));
     arn = String(match.value[0]?.Arn ?? dummyArn(region));
   }
 
   const notFound = (error: string) => query.report(NOT_FOUND.test(error)
     ? `Channel.fromLookup: no channel ${arn} in ${where} (${error})`
     : `Channel.fromLookup: reading channel ${arn} in ${where} failed: ${error}`);
-  const dummy = { Arn: arn === undefined || arn.includes(DUMMY_ID) ? dummyArn(region) : arn, IngestEndpoint: 'dummy.global-contribute.live-video.net',
-    PlaybackUrl: `https://dummy.${region}.playback.live-video.net/api/video/v1/dummy.m3u8`, ...OPTIONAL };
+  const dummy = dummyProperties(arn, region);
   // One query for every property; where a read leaves some out, the CLI refuses it, and each
   // optional property is then read on its own, its absence meaning the schema's default.
   const all = query.get({ exactIdentifier: arn, propertiesToReturn: [...ALWAYS, ...Object.keys(OPTIONAL)] }, [dummy]);
@@ -111,7 +113,11 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
   } else if (all.error !== undefined) {
     notFound(all.error);
   }
+  return channelValues(properties);
+}
 
+/** The values of a channel from its (Cloud Control) properties. */
+function channelValues(properties: { [name: string]: unknown }): ChannelContextValues {
   const multitrack = properties.MultitrackInputConfiguration as { Enabled?: boolean; Policy?: string; MaximumResolution?: string } | undefined;
   return {
     arn: String(properties.Arn),
@@ -133,6 +139,12 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
 
 function dummyArn(region: string): string {
   return `arn:aws:ivs:${region}:123456789012:channel/${DUMMY_ID}`;
+}
+
+/** The properties of the first synthesis: the channel's ARN, dummy endpoints and the schema's defaults. */
+function dummyProperties(arn: string, region: string): { [name: string]: unknown } {
+  return { Arn: arn, IngestEndpoint: 'dummy.global-contribute.live-video.net',
+    PlaybackUrl: `https://dummy.${region}.playback.live-video.net/api/video/v1/dummy.m3u8`, ...OPTIONAL };
 }
 
 /**
@@ -161,6 +173,13 @@ interface QueryScope {
   readonly lookupRoleExternalId?: string;
 }
 
+/** The answer to one query: `error` holds the provider's error when it failed; `missing` is set until the CLI answers. */
+interface Answer {
+  readonly value: Array<{ [name: string]: unknown }>;
+  readonly error?: string;
+  readonly missing?: boolean;
+}
+
 /** Context queries of one lookup: read from the context, or reported missing with a dummy value. */
 class Query {
   private readonly missing: cxschema.MissingContext[] = [];
@@ -168,8 +187,8 @@ class Query {
 
   constructor(private readonly scope: Construct, private readonly where: QueryScope) {}
 
-  /** The value of one cc-api-provider query; `error` holds the provider's error when it failed. */
-  get(props: { [name: string]: unknown }, dummyValue: Array<{ [name: string]: unknown }>): { value: Array<{ [name: string]: unknown }>; error?: string } {
+  /** The value of one cc-api-provider query (the dummy until answered, or when it failed). */
+  get(props: { [name: string]: unknown }, dummyValue: Array<{ [name: string]: unknown }>): Answer {
     const { account, region, lookupRoleArn, lookupRoleExternalId } = this.where;
     const queryProps = { account, region, typeName: TYPE_NAME, ...props };
     const { key } = ContextProvider.getKey(this.scope, { provider: cxschema.ContextProvider.CC_API_PROVIDER, props: queryProps, includeEnvironment: false });
@@ -184,7 +203,7 @@ class Query {
       // is synthesized before its stack, and the first report of a key wins) carries this lookup's role.
       Stack.of(this.scope).reportMissingContextKey(missing);
       if (lookupRoleArn !== undefined) this.reportMissing({ ...missing, props: { ...missing.props, lookupRoleArn, lookupRoleExternalId } });
-      return { value: dummyValue };
+      return { value: dummyValue, missing: true };
     }
     if (typeof value === 'object' && value !== null && cxapi.PROVIDER_ERROR_KEY in value) {
       return { value: dummyValue, error: String((value as { [k: string]: unknown })[cxapi.PROVIDER_ERROR_KEY]) };

@@ -55,7 +55,7 @@ const MAX_DATA_BYTES = 3400;
 const ATTRIBUTE_BYTES: { readonly [A in LookupAttribute]: number } = {
   Arn: 128, Name: 128, Type: 11, LatencyMode: 6, Authorized: 5, InsecureIngest: 5, Preset: 30, RecordingConfigurationArn: 128,
   PlaybackRestrictionPolicyArn: 128, AdConfigurationArn: 128, ContainerFormat: 14, MultitrackEnabled: 5, MultitrackPolicy: 7,
-  MultitrackMaximumResolution: 7, IngestEndpoint: 64, RtmpsIngestUrl: 80, SrtEndpoint: 64, PlaybackUrl: 160, StreamKeyArn: 128,
+  MultitrackMaximumResolution: 7, IngestEndpoint: 64, RtmpsIngestUrl: 81, SrtEndpoint: 64, PlaybackUrl: 160, StreamKeyArn: 128,
   StreamKeyValue: 64,
 };
 

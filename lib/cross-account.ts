@@ -4,7 +4,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ivsStatements } from './provider';
+import { ivsListStatement, ivsStatements } from './provider';
 import { checkExternalId, fail } from './validation';
 
 /**
@@ -127,10 +127,10 @@ export class IvsCrossAccountRole extends Construct {
     }
     checkExternalId(this, props.externalId);
     const access = props.access ?? CrossAccountAccess.LOOKUP;
-    const statements = ivsStatements({
-      regions: props.regions ?? [Aws.REGION],
-      actions: access === CrossAccountAccess.LOOKUP ? (action) => LOOKUP_ACTIONS.includes(action) : undefined,
-    });
+    const regions = props.regions ?? [Aws.REGION];
+    const statements = access === CrossAccountAccess.LOOKUP
+      ? ivsStatements({ regions, actions: (action) => LOOKUP_ACTIONS.includes(action) })
+      : [...ivsStatements({ regions }), ivsListStatement(regions)];
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: `cdk-ivs provider access (${access}) for ${props.trustedAccount ?? 'a trusted principal'}`,

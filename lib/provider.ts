@@ -116,6 +116,21 @@ export function ivsStatements(options: { regions?: string[]; account?: string; s
 }
 
 /**
+ * After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
+ * resource-level permissions for these two actions, so `*`; the region condition keeps them to
+ * `regions` (IAM policies are per account already).
+ */
+export function ivsListStatement(regions: string | string[]): any {
+  return {
+    Sid: 'IvsListsInRegion',
+    Effect: 'Allow',
+    Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:RequestedRegion': regions } },
+  };
+}
+
+/**
  * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): IVS actions on
  * IVS ARNs of the stack's account and region, two list actions in its region, and PutSecretValue
  * only on secrets tagged with this stack's ID (the secrets these constructs create).
@@ -123,16 +138,7 @@ export function ivsStatements(options: { regions?: string[]; account?: string; s
 export function providerPolicyStatements(): any[] {
   return [
     ...ivsStatements(),
-    {
-      // After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
-      // resource-level permissions for these two actions, so `*`; the region condition keeps them
-      // to the stack's region (IAM policies are per account already).
-      Sid: 'IvsListsInRegion',
-      Effect: 'Allow',
-      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-    },
+    ivsListStatement(Aws.REGION),
     {
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',

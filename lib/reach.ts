@@ -4,7 +4,7 @@
 import { Annotations, Arn, ArnFormat, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import type { CrossAccountProps } from './cross-account';
-import { grantProviderOnce, ivsStatements } from './provider';
+import { grantProviderOnce, ivsListStatement, ivsStatements } from './provider';
 import { checkExternalId, fail } from './validation';
 
 /** A construct's target, resolved: the role the provider assumes and the region it calls. */
@@ -21,8 +21,9 @@ export function setReach(construct: IConstruct, reach: Reach): void {
   REACH.set(construct, reach);
 }
 
-export function reachOf(construct: IConstruct): Reach {
-  return REACH.get(construct) ?? {};
+/** A channel's target; for a channel made elsewhere (any IChannel), the region of its ARN. */
+export function reachOf(channel: IConstruct & { readonly channelArn: string }): Reach {
+  return REACH.get(channel) ?? { region: concreteArnPart(channel.channelArn, 'region') };
 }
 
 /** The target of a construct from its props, with the region of an ARN it acts on as the default. */
@@ -30,9 +31,12 @@ export function reachFrom(props: CrossAccountProps, arn?: string): Reach {
   return { roleArn: props.assumedRoleArn, externalId: props.externalId, region: props.region ?? concreteArnPart(arn, 'region') };
 }
 
-/** The account or region of a literal ARN (undefined for a token or an empty part). */
+/**
+ * The account or region of a literal ARN (undefined for a token, an empty part, or a string that is no
+ * ARN, which the construct's own checks then name).
+ */
 export function concreteArnPart(arn: string | undefined, part: 'account' | 'region'): string | undefined {
-  if (arn === undefined || Token.isUnresolved(arn)) return undefined;
+  if (arn === undefined || Token.isUnresolved(arn) || !/^arn:([^:]*:){4}[^:]/.test(arn)) return undefined;
   const value = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME)[part];
   return value && !Token.isUnresolved(value) ? value : undefined;
 }
@@ -57,8 +61,8 @@ export function warnIfUnreachable(scope: IConstruct, arn: string, reach: Reach):
 
 /**
  * The RoleArn / ExternalId / Region properties of a construct's custom resource, and the permissions
- * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements of
- * another region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
+ * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements (and
+ * the list actions of a retried create) of another region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
  * resource acts on (e.g. its channel's), checked against the target.
  */
 export function targetProperties(scope: Construct, reach: Reach, arn?: string): { RoleArn?: string; ExternalId?: string; Region?: string } {
@@ -73,6 +77,11 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
     fail(scope, `assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn}'`);
   }
+  // "The API is an AWS regional service" (IVS API reference, Introduction): a resource is served in the region of its ARN.
+  const arnRegion = concreteArnPart(arn, 'region');
+  if (arnRegion !== undefined && reach.region !== undefined && differ(reach.region, arnRegion)) {
+    fail(scope, `${arn} is in region ${arnRegion}, but region is ${reach.region}`);
+  }
   const arnAccount = concreteArnPart(arn, 'account');
   const roleAccount = concreteArnPart(roleArn, 'account');
   if (roleAccount !== undefined && arnAccount !== undefined && roleAccount !== arnAccount) {
@@ -81,7 +90,8 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (roleArn !== undefined) {
     grantProviderOnce(scope, `role ${roleArn}`, () => [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }]);
   } else if (region !== undefined) {
-    grantProviderOnce(scope, `region ${region}`, () => ivsStatements({ regions: [region] }).map(({ Sid: _sid, ...statement }) => statement));
+    grantProviderOnce(scope, `region ${region}`, () => [...ivsStatements({ regions: [region] }), ivsListStatement(region)]
+      .map(({ Sid: _sid, ...statement }) => statement));
   }
   return { RoleArn: roleArn, ExternalId: externalId, Region: region };
 }

@@ -127,7 +127,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     this.cdkTagManager = createTagManager(this, 'streamKey', props.tags);
 
     const own = reachFrom(props);
-    const reach = own.roleArn !== undefined || own.region !== undefined ? own : reachOf(props.channel);
+    const reach = own.roleArn !== undefined || own.region !== undefined || own.externalId !== undefined ? own : reachOf(props.channel);
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'streamKey',
       removalPolicy,
