@@ -208,7 +208,10 @@ class Query {
     if (typeof value === 'object' && value !== null && cxapi.PROVIDER_ERROR_KEY in value) {
       return { value: dummyValue, error: String((value as { [k: string]: unknown })[cxapi.PROVIDER_ERROR_KEY]) };
     }
-    return { value: Array.isArray(value) ? value : dummyValue };
+    if (!Array.isArray(value)) {
+      return { value: dummyValue, error: `the context holds ${JSON.stringify(value).slice(0, 80)} under ${key}, not a list: reset it (cdk context --reset)` };
+    }
+    return { value };
   }
 
   /** An error annotation (synth fails with it, after the lookup round), once per lookup. */

@@ -87,7 +87,10 @@ export class ChannelLookup extends Construct {
   constructor(scope: Construct, id: string, props: ChannelLookupProps) {
     super(scope, id);
     const arns = props.channelArns;
-    if (!Array.isArray(arns) || (!Token.isUnresolved(arns) && (arns.length < 1 || arns.length > 50))) {
+    if (Token.isUnresolved(arns)) {
+      fail(this, 'channelArns must be a list written out at synth (each ARN may be a token), got a token for the whole list');
+    }
+    if (!Array.isArray(arns) || arns.length < 1 || arns.length > 50) {
       fail(this, `channelArns must hold 1 to 50 channel ARNs (one BatchGetChannel), got ${Array.isArray(arns) ? arns.length : String(arns)}`);
     }
     arns.forEach((arn, i) => checkImportedArn(this, `channelArns[${i}]`, arn, 'ChannelArn', 'channel', 'channel'));

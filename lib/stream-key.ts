@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { IChannel } from './channel';
 import { STREAM_KEY_ATTRIBUTES } from './contract';
 import type { CrossAccountProps } from './cross-account';
-import { reachFrom, reachOf, targetProperties } from './reach';
+import { reachFrom, reachOf, targetProperties, warnIfUnreachable } from './reach';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
@@ -126,8 +126,15 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
     this.cdkTagManager = createTagManager(this, 'streamKey', props.tags);
 
+    // The key's own props win one by one over its channel's target; an own role comes with its own external ID.
     const own = reachFrom(props);
-    const reach = own.roleArn !== undefined || own.region !== undefined || own.externalId !== undefined ? own : reachOf(props.channel);
+    const channelReach = reachOf(props.channel);
+    const reach = {
+      roleArn: own.roleArn ?? channelReach.roleArn,
+      externalId: own.roleArn !== undefined || own.externalId !== undefined ? own.externalId : channelReach.externalId,
+      region: own.region ?? channelReach.region,
+    };
+    warnIfUnreachable(this, props.channel.channelArn, reach);
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'streamKey',
       removalPolicy,

@@ -389,11 +389,24 @@ describe('StreamKey targets', () => {
     expect(assumeRoleStatements(stack)).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: own }]);
   });
 
-  test('its own externalId without its own role is refused, not dropped', () => {
+  test('its own externalId goes with the channel\'s role (props win one by one), and is never dropped', () => {
     const stack = envStack();
     const channel = Channel.fromChannelAttributes(stack, 'Channel', { channelArn: OTHER_CHANNEL, assumedRoleArn: OTHER_ROLE, externalId: 'cdk-ivs' });
-    expect(() => new StreamKey(stack, 'Key', { channel, externalId: 'other' }))
-      .toThrow('externalId is only used with assumedRoleArn, got no assumedRoleArn');
+    new StreamKey(stack, 'Key', { channel, externalId: 'other' });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { RoleArn: OTHER_ROLE, ExternalId: 'other' });
+  });
+
+  test('its own region keeps the channel\'s role', () => {
+    const stack = envStack();
+    const channel = Channel.fromChannelAttributes(stack, 'Channel', { channelArn: OTHER_CHANNEL, assumedRoleArn: OTHER_ROLE, externalId: 'cdk-ivs' });
+    new StreamKey(stack, 'Key', { channel, region: OTHER_CHANNEL.split(':')[3] });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.streamKey, { RoleArn: OTHER_ROLE, ExternalId: 'cdk-ivs' });
+  });
+
+  test('a StreamKey on a channel of another account that no role reaches warns', () => {
+    const stack = envStack();
+    new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'Channel', OTHER_CHANNEL) });
+    Annotations.fromStack(stack).hasWarning('/Home/Key', Match.stringLikeRegexp('cannot reach it: give assumedRoleArn'));
   });
 
   test('a channel the library did not make: the region of its ARN', () => {
