@@ -293,7 +293,8 @@ export interface ChannelProps extends CrossAccountProps {
    * What happens to the channel (and its secret) when it leaves the stack.
    *
    * @default - RemovalPolicy.DESTROY; RemovalPolicy.RETAIN for an adopted channel (`adoptChannelArn`), so
-   * that a rolled-back first deployment does not delete the channel it adopted
+   * that a rolled-back first deployment does not delete the channel it adopted (its secret, which the
+   * stack made, is still destroyed)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -496,7 +497,8 @@ export class Channel extends ChannelBase implements ITaggableV2 {
         + `adopts ${adopt} rolls back, CloudFormation deletes that channel. Adopt with RETAIN (the default), and switch to DESTROY in a later deployment.`);
     }
     const removalPolicy = props.removalPolicy ?? (adopt !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
-    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key of channel ${this.node.path}`, removalPolicy);
+    // The secret is the stack's own, also for an adopted channel: it goes with the stack unless told otherwise.
+    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key of channel ${this.node.path}`, props.removalPolicy ?? RemovalPolicy.DESTROY);
     this.cdkTagManager = createTagManager(this, 'channel', props.tags);
 
     const multitrack = props.multitrackInputConfiguration;

@@ -275,7 +275,7 @@ describe('Channel', () => {
   });
 
   describe('adoptChannelArn', () => {
-    test('adopts the channel: AdoptChannelArn, its name kept, RETAIN by default for the channel and its secret', () => {
+    test('adopts the channel: AdoptChannelArn, its name kept, RETAIN by default for the channel (its secret, the stack\'s own, DESTROY)', () => {
       // GIVEN
       const stack = newStack();
       // WHEN
@@ -287,7 +287,7 @@ describe('Channel', () => {
       expect(resource.Properties.Name).toBeUndefined();
       expect(resource.DeletionPolicy).toBe('Retain');
       expect(resource.UpdateReplacePolicy).toBe('Retain');
-      template(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      template(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
       // The channel is where its ARN is; its ARN attribute is still the custom resource's.
       expect(channel.env.account).toBe('123456789012');
       expect(channel.env.region).toBe('us-west-2');
