@@ -84,8 +84,8 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
     if (match.error !== undefined) {
       query.report(MISSING_PROPERTY.test(match.error)
         ? `Channel.fromLookup: Cloud Control's ListResources lists AWS::IVS::Channel without names in ${where}, so a channel cannot be found by name `
-          + `there: look it up by channelArn, or read it at deploy time with ChannelLookup (${match.error})`
-        : NOT_FOUND.test(match.error) ? `Channel.fromLookup: no channel named '${channelName}' in ${where} (${match.error})`
+          + `there: look it up by channelArn, or read it at deploy time with ChannelLookup. The CLI said: ${match.error}`
+        : NOT_FOUND.test(match.error) ? `Channel.fromLookup: no channel named '${channelName}' in ${where}. The CLI said: ${match.error}`
           : `Channel.fromLookup: looking for the channel named '${channelName}' in ${where} failed: ${match.error}`);
     }
     // Until the name's query answers with a channel, the dummy stands in (no query for the dummy's ARN).
@@ -94,7 +94,7 @@ export function lookUpChannelContext(scope: Construct, options: ChannelLookupOpt
   }
 
   const notFound = (error: string) => query.report(NOT_FOUND.test(error)
-    ? `Channel.fromLookup: no channel ${arn} in ${where} (${error})`
+    ? `Channel.fromLookup: no channel ${arn} in ${where}. The CLI said: ${error}`
     : `Channel.fromLookup: reading channel ${arn} in ${where} failed: ${error}`);
   const dummy = dummyProperties(arn, region);
   // One query for every property; where a read leaves some out, the CLI refuses it, and each
@@ -218,7 +218,9 @@ class Query {
   report(message: string): void {
     if (this.reported) return;
     this.reported = true;
-    Annotations.of(this.scope).addError(message);
+    // aws-cdk-lib reads a message ending in `(<prefix>::<rule>)` as a rule ID (core/lib/private/annotation-plugin),
+    // and the CLI's texts name AWS::IVS::Channel: the message ends with a period.
+    Annotations.of(this.scope).addError(/\.$/.test(message) ? message : `${message}.`);
   }
 
   private reportMissing(missing: cxschema.MissingContext): void {

@@ -323,8 +323,8 @@ describe.each(BEHAVIOURS)('Channel.fromLookup through the CLI (Cloud Control rea
       expect(cli.queries.map((q) => q.propertyMatch ?? q.exactIdentifier)).toEqual([{ Name: 'studio-a' }, HOME_CHANNEL]);
     } else {
       expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: Cloud Control's ListResources lists AWS::IVS::Channel without names in ${WHERE}, `
-        + 'so a channel cannot be found by name there: look it up by channelArn, or read it at deploy time with ChannelLookup '
-        + '(Encountered CC API error while listing AWS::IVS::Channel resources matching {"Name":"studio-a"}\nCannot read field Name. Name is not found.)']);
+        + 'so a channel cannot be found by name there: look it up by channelArn, or read it at deploy time with ChannelLookup. The CLI said: '
+        + 'Encountered CC API error while listing AWS::IVS::Channel resources matching {"Name":"studio-a"}\nCannot read field Name. Name is not found.']);
       expect(cli.queries).toHaveLength(1);
     }
     // Never a read of the dummy's ARN.
@@ -334,16 +334,16 @@ describe.each(BEHAVIOURS)('Channel.fromLookup through the CLI (Cloud Control rea
   test('by name, no channel at all: no channel named so', () => {
     const cli = new Cli([], behaviour);
     const { result } = cli.synth(lookupApp({ channelName: 'studio-a' }));
-    expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: no channel named 'studio-a' in ${WHERE} `
-      + '(Could not find any resources matching {"Name":"studio-a"}; expected exactly one.)']);
+    expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: no channel named 'studio-a' in ${WHERE}. The CLI said: `
+      + 'Could not find any resources matching {"Name":"studio-a"}; expected exactly one.']);
     expect(dummyReads(cli)).toEqual([]);
   });
 
   test('by ARN, no such channel: an error naming it, once', () => {
     const cli = new Cli([PLAIN], behaviour);
     const { result } = cli.synth(lookupApp({ channelArn: HOME_CHANNEL }));
-    expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE} `
-      + `(No resource of type AWS::IVS::Channel with identifier: ${HOME_CHANNEL})`]);
+    expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE}. The CLI said: `
+      + `No resource of type AWS::IVS::Channel with identifier: ${HOME_CHANNEL}.`]);
   });
 
   test('a lookup role without access: the CLI\'s error, whole', () => {
@@ -352,10 +352,10 @@ describe.each(BEHAVIOURS)('Channel.fromLookup through the CLI (Cloud Control rea
     const cli = new Cli(cloud, behaviour, denied);
     const { result } = cli.synth(lookupApp({ channelArn: HOME_CHANNEL }));
     expect(errorsOf(result.stack)).toEqual([`Channel.fromLookup: reading channel ${HOME_CHANNEL} in ${WHERE} failed: `
-      + `Encountered CC API error while getting AWS::IVS::Channel resource ${HOME_CHANNEL}\n${denied}`]);
+      + `Encountered CC API error while getting AWS::IVS::Channel resource ${HOME_CHANNEL}\n${denied}.`]);
     const byName = new Cli(cloud, behaviour, denied).synth(lookupApp({ channelName: 'studio-a' }));
     expect(errorsOf(byName.result.stack)).toEqual([`Channel.fromLookup: looking for the channel named 'studio-a' in ${WHERE} failed: `
-      + `Encountered CC API error while listing AWS::IVS::Channel resources matching {"Name":"studio-a"}\n${denied}`]);
+      + `Encountered CC API error while listing AWS::IVS::Channel resources matching {"Name":"studio-a"}\n${denied}.`]);
   });
 
   test('another account: the CLI assumes that account\'s lookup role', () => {
@@ -421,7 +421,7 @@ describe('Channel.fromLookup: answers as the CLI writes them into the context', 
     const key = keyOf({ channelArn: HOME_CHANNEL });
     const message = `No resource of type AWS::IVS::Channel with identifier: ${HOME_CHANNEL}`;
     const { stack, channel, missing } = synthWith({ [key]: providerError(message) }, { channelArn: HOME_CHANNEL });
-    Annotations.fromStack(stack).hasError('/Home/Channel', `Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE} (${message})`);
+    Annotations.fromStack(stack).hasError('/Home/Channel', `Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE}. The CLI said: ${message}.`);
     expect(missing).toEqual([]);
     // Meanwhile the dummy values, so the rest of the app still synthesizes.
     expect(valuesOf(channel)).toEqual(dummyValues(HOME_CHANNEL));
@@ -458,7 +458,7 @@ describe('Channel.fromLookup: answers as the CLI writes them into the context', 
     for (const query of synthWith(context, options).missing) context[query.key] = providerError(message);
     const { stack } = synthWith(context, options);
     // Ten failing queries, one error.
-    expect(errorsOf(stack)).toEqual([`Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE} (${message})`]);
+    expect(errorsOf(stack)).toEqual([`Channel.fromLookup: no channel ${HOME_CHANNEL} in ${WHERE}. The CLI said: ${message}.`]);
   });
 
   test('after "Cannot read field", another error of one property\'s read is reported', () => {
@@ -471,7 +471,7 @@ describe('Channel.fromLookup: answers as the CLI writes them into the context', 
         : [{ ...Object.fromEntries(names.map((p) => [p, STUDIO.properties[p]])), Identifier: HOME_CHANNEL }];
     }
     const { stack, channel } = synthWith(context, options);
-    expect(errorsOf(stack)).toEqual([`Channel.fromLookup: reading channel ${HOME_CHANNEL} in ${WHERE} failed: ${throttled}`]);
+    expect(errorsOf(stack)).toEqual([`Channel.fromLookup: reading channel ${HOME_CHANNEL} in ${WHERE} failed: ${throttled}.`]);
     // The failed property keeps the schema's default meanwhile.
     expect(channel.channelType).toBe('STANDARD');
   });
@@ -481,7 +481,7 @@ describe('Channel.fromLookup: answers as the CLI writes them into the context', 
     const key = keyOf(options);
     const notFound = 'Could not find any resources matching {"Name":"studio-a"}; expected exactly one.';
     const none = synthWith({ [key]: providerError(notFound) }, options);
-    expect(errorsOf(none.stack)).toEqual([`Channel.fromLookup: no channel named 'studio-a' in ${WHERE} (${notFound})`]);
+    expect(errorsOf(none.stack)).toEqual([`Channel.fromLookup: no channel named 'studio-a' in ${WHERE}. The CLI said: ${notFound}`]);
     expect(none.missing).toEqual([]);
 
     const found = synthWith({ [key]: [{ Arn: HOME_CHANNEL, Identifier: HOME_CHANNEL }] }, options);
