@@ -6,7 +6,7 @@ module.exports = {
   // Type checking runs once, in `npm run typecheck`; jest only transpiles, which keeps it fast.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts' },
+  moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts', '^cdk-ivs/playback-token$': '<rootDir>/lib/playback-token.ts' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

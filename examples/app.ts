@@ -1,8 +1,11 @@
 // The example app: what a streaming product typically deploys with cdk-ivs. `npm run demo` synthesizes
 // it with the aws-cdk CLI, deploys it into the local emulator, applies an update
 // (`-c stage=update`) and destroys it. Against a real account: `npx cdk deploy` from this folder.
-import { App, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as path from 'path';
+import { App, CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import {
   Channel,
@@ -52,6 +55,24 @@ export class ExampleStack extends Stack {
       rotation: updated ? '2026-12' : '2026-11',
       storeStreamKeyInSecret: true,
     });
+
+    // The token signer (examples/token-signer): reads the key pair's secret and answers a signed
+    // playback URL of the private channel. NodejsFunction bundles it with esbuild at synth; the
+    // tsconfig maps `cdk-ivs/playback-token` to this checkout (an app that installed cdk-ivs needs none).
+    const tokenSigner = new NodejsFunction(this, 'TokenSigner', {
+      entry: path.join(__dirname, 'token-signer', 'index.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      environment: {
+        CHANNEL_ARN: members.channelArn,
+        PLAYBACK_URL: members.channelPlaybackUrl,
+        PLAYBACK_KEY_SECRET_ARN: keyPair.secret!.secretArn,
+        TOKEN_TTL_SECONDS: '300',
+      },
+      bundling: { minify: true, tsconfig: path.join(__dirname, '..', 'tsconfig.dev.json') },
+    });
+    keyPair.secret!.grantRead(tokenSigner);   // secretsmanager:GetSecretValue, DescribeSecret on the key pair's secret
 
     // Multitrack (several renditions sent by the broadcaster): STANDARD + FRAGMENTED_MP4 only.
     new Channel(this, 'Multitrack', {

@@ -1,13 +1,17 @@
 // `npm run demo`: the example app end to end with no AWS account. Synthesizes examples/ with the
 // aws-cdk CLI, deploys it into the local IVS emulator (test/emulator) through the local deploy harness
 // (test/harness, which runs the synthesized provider asset as CloudFormation would), prints what a
-// user wants from it, applies an update, destroys it and checks nothing is left behind.
+// user wants from it, plays the private channel at the emulator's playback edge with a token from the
+// example's token signer, applies an update, destroys it and checks nothing is left behind.
 import { execFileSync } from 'child_process';
+import { generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startEmulator, TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../test/emulator';
-import { deploy, OperationResult } from '../test/harness';
+import { signPlaybackToken } from 'cdk-ivs/playback-token';
+import { IvsEmulator, startEmulator, TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../test/emulator';
+import { Deployment, deploy, Json, JsonObject, loadStack, OperationResult, Resolver } from '../test/harness';
+import { handler } from './token-signer';
 
 const STACK = 'CdkIvsExample';
 const examples = __dirname;
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
     const snapshot = emulator.state.snapshot();
     console.log(`  in the emulator: ${summary(snapshot)}\n`);
 
+    await playback(emulator, stack, initial);
+
     console.log(`== update ${STACK} (latency mode, tags, stream key rotation, multitrack resolution)`);
     check(await stack.update(updated), 'UPDATE_COMPLETE');
     for (const [name, value] of Object.entries(stack.outputs)) {
@@ -84,11 +90,83 @@ async function main(): Promise<void> {
     const left = emulator.state.snapshot();
     if (!emulator.state.isEmpty()) throw new Error(`resources left behind: ${JSON.stringify(left)}`);
     console.log(`Nothing left in the emulator (${summary(left)}).`);
-    const throttled = emulator.log.filter((entry) => entry.throttled).length;
-    console.log(`${emulator.log.length} AWS API calls answered by the emulator, ${throttled} throttled.`);
+    const api = emulator.log.filter((entry) => entry.service !== 'playback');
+    const throttled = api.filter((entry) => entry.throttled).length;
+    console.log(`${api.length} AWS API calls answered by the emulator, ${throttled} throttled; ${emulator.log.length - api.length} playback requests.`);
   } finally {
     await emulator.close();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The private channel as a viewer meets it, at the emulator's playback edge: refused without a token,
+ * played with the token the example's TokenSigner handler signs (run here, in this process, with the
+ * environment CloudFormation gives the function and the emulator as its Secrets Manager), refused
+ * once that token expired and when another key signed it.
+ */
+async function playback(emulator: IvsEmulator, stack: Deployment, assembly: string): Promise<void> {
+  console.log('== playback of the private channel MembersOnly at the emulator\'s playback edge');
+  const members = stack.outputs.MembersPlaybackUrl;
+  const live = stack.outputs.PlaybackUrl;
+  const channels = [...emulator.state.channels.values()].filter((c) => c.playbackUrl === members || c.playbackUrl === live);
+  // The emulator stands in for an encoder: both channels go live, and offline again before the update.
+  for (const c of channels) emulator.state.setLive(c.arn);
+  try {
+    const env = functionEnvironment(stack, assembly, 'TokenSigner');
+    const signed = await withEnv({ ...emulator.env(emulator.issueCredentials(TEST_ACCOUNT_ID, 'TokenSignerRole')), ...env }, async () => {
+      const answer = await handler({ viewerId: 'demo-viewer' });
+      if (answer.statusCode !== 200) throw new Error(`the token signer answered ${answer.statusCode}: ${answer.body}`);
+      return JSON.parse(answer.body) as { playbackUrl: string; expiresAt: string };
+    });
+    const keySecret = emulator.state.getSecretString(env.PLAYBACK_KEY_SECRET_ARN)!;
+    const sign = (privateKey: string, now = new Date()) =>
+      signPlaybackToken({ privateKey, channelArn: env.CHANNEL_ARN, playbackUrl: members, now, expiresInSeconds: 300 }).playbackUrl!;
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const attempts: Array<[string, string, number]> = [
+      ['public channel Live, no token', live, 200],
+      ['MembersOnly, no token', members, 403],
+      [`MembersOnly, token from examples/token-signer (until ${signed.expiresAt.slice(11, 19)})`, signed.playbackUrl, 200],
+      ['MembersOnly, a token that expired 5 minutes ago', sign(keySecret, new Date(Date.now() - 600_000)), 403],
+      ['MembersOnly, a token signed with another P-384 key', sign(otherKey), 403],
+    ];
+    for (const [what, url, expected] of attempts) {
+      const res = await fetch(emulator.playbackUrl(url));
+      const body = await res.text();
+      const detail = res.status === 200 ? `${body.split('\n')[0]}, ${(body.match(/#EXT-X-STREAM-INF/g) ?? []).length} renditions` : res.headers.get('x-emulator-refusal');
+      console.log(`  ${res.status === expected ? '✔' : '✘'} ${what.padEnd(66)} ${res.status} ${detail}`);
+      if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status} ${body}`);
+    }
+  } finally {
+    for (const c of channels) emulator.state.setLive(c.arn, false);
+  }
+  console.log();
+}
+
+/** A function's Environment.Variables, resolved against the deployed stack as CloudFormation would. */
+function functionEnvironment(stack: Deployment, assembly: string, idPrefix: string): { [name: string]: string } {
+  const { template } = loadStack(assembly, stack.stackName);
+  const resources = Object.entries(template.Resources as JsonObject) as Array<[string, { Type: string; Properties: { Environment: { Variables: Json } } }]>;
+  const [, fn] = resources.find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(idPrefix))!;
+  const resolver = new Resolver({
+    template,
+    pseudo: { accountId: stack.accountId, region: stack.region, partition: 'aws', urlSuffix: 'amazonaws.com', stackId: stack.stackId, stackName: stack.stackName },
+    resources: {
+      ref: (id) => stack.resource(id)!.physicalId,
+      getAtt: (id, attribute) => stack.resource(id)!.data[attribute],
+    },
+  });
+  return resolver.resolve(fn.Properties.Environment.Variables) as { [name: string]: string };
+}
+
+/** Runs `fn` with `vars` as process.env (the handler's SDK client reads its endpoint and credentials there). */
+async function withEnv<T>(vars: { [name: string]: string }, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    process.env = saved;
   }
 }
 

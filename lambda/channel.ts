@@ -5,18 +5,22 @@ import {
   Channel,
   CreateChannelCommand,
   CreateChannelRequest,
+  CreateStreamKeyCommand,
   DeleteChannelCommand,
+  DeleteStreamKeyCommand,
   GetChannelCommand,
   ListChannelsCommand,
   StopStreamCommand,
   StreamKey,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateChannelCommand,
   UpdateChannelRequest,
 } from '@aws-sdk/client-ivs';
-import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, rtmpsIngestUrl } from '../lib/contract';
+import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
 import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
-import { CallError, NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
+import { CallError, NOT_FOUND, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
 import { logNote } from './log';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
@@ -45,6 +49,7 @@ const RESETS: ChannelSettings = {
 
 export const channel: ResourceHandler<ChannelProps> = {
   async onCreate(session, props) {
+    if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = props.Name || '(unnamed channel)';
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
     const created = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
@@ -64,6 +69,10 @@ export const channel: ResourceHandler<ChannelProps> = {
   },
 
   async onUpdate(session, arn, props, oldProps) {
+    if (props.AdoptChannelArn && props.AdoptChannelArn !== oldProps.AdoptChannelArn && props.AdoptChannelArn !== arn) {
+      throw new Error(`adoptChannelArn ${props.AdoptChannelArn} can only be adopted when the resource is created, and this one manages `
+        + `${arn}: to adopt another channel, give the Channel a new construct ID (or remove adoptChannelArn once adopted)`);
+    }
     let current = must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel');
     // Only what differs from the channel as it is: a rollback after an update that never reached
     // IVS, or a change of tags only, then makes no UpdateChannel call (which fails while live).
@@ -86,6 +95,82 @@ export const channel: ResourceHandler<ChannelProps> = {
     await deleteChannel(session, arn, props.StopStreamOnDelete === true);
   },
 };
+
+/**
+ * Takes over an existing channel instead of creating one: its ARN becomes the physical ID, every
+ * setting is brought to the properties (those not declared to the API's defaults, as a create would
+ * make them; the name is kept when none is declared), its stream key is kept (one is created if it has
+ * none), and its tags become the declared ones. REQUEST_TAG then says `adopted by <stack>/<logical id>`:
+ * a channel whose REQUEST_TAG names another resource (or a create) has another manager and is refused;
+ * the same resource may adopt it again (a retried event, or a deployment after a rolled-back one). The
+ * tags are written last; a failure before that puts back the settings and deletes a key this request
+ * created, so the channel is left as it was.
+ */
+async function adopt(session: Session, arn: string, props: ChannelProps): Promise<HandlerResponse> {
+  const original = must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel');
+  const owner = original.tags?.[REQUEST_TAG];
+  const adoptedBy = `adopted by ${session.resourceName}`;
+  if (owner !== undefined && owner !== adoptedBy) {
+    const manager = owner.startsWith('adopted by ') ? `was ${owner}` : 'was created by a cdk-ivs Channel';
+    throw new Error(`channel ${arn} ${manager} (its tag ${REQUEST_TAG} says so), and a channel has one manager. Remove it from that stack `
+      + `first (removalPolicy RETAIN, then delete the construct), then untag it: aws ivs untag-resource --resource-arn ${arn} --tag-keys ${REQUEST_TAG}`);
+  }
+  const declared = Object.fromEntries(Object.entries(settings(props)).filter(([, value]) => value !== undefined));
+  const wanted: ChannelSettings = { ...RESETS, name: original.name ?? '', ...declared };
+  let current = original;
+  let updated = false;
+  let createdKey: string | undefined;
+  let key: StreamKey;
+  try {
+    if (!matches(wanted, original)) {
+      const answer = await whileLive(session, 'stop the stream, or declare the settings the channel has, then deploy again',
+        () => session.ivs(new UpdateChannelCommand({ arn, ...wanted }), arn));
+      updated = true;
+      current = must(answer.channel, 'channel');
+    }
+    const found = await channelStreamKey(session, arn, props.SecretArn !== undefined || props.ExposeStreamKeyValue === true);
+    if (found) {
+      key = found;
+    } else {
+      const created = await session.ivs(new CreateStreamKeyCommand({ channelArn: arn, tags: createTags(session) }), arn);
+      createdKey = created.streamKey?.arn;
+      key = must(created.streamKey, 'stream key');
+    }
+    if (props.SecretArn) await writeStreamSecret(session, props.SecretArn, current, key);
+  } catch (error) {
+    if (!updated && createdKey === undefined) throw error;
+    const undone = [createdKey && `deleted stream key ${createdKey}, which this request had created`, updated && 'put the channel\'s settings back']
+      .filter(Boolean).join(', and ');
+    const note = await (async () => {
+      if (createdKey) await ignoring([NOT_FOUND], session.ivs(new DeleteStreamKeyCommand({ arn: createdKey }), createdKey));
+      if (updated) await session.ivs(new UpdateChannelCommand({ arn, ...settingsOf(original) }), arn);
+    })().then(() => undone, (undoError) => `could not undo the changes to channel ${arn}: ${messageOf(undoError)}`);
+    throw new Error(`${messageOf(error)} (${note})`);
+  }
+  // The declared tags and REQUEST_TAG first: if that fails, the channel keeps every tag it had.
+  await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: { ...props.Tags, [REQUEST_TAG]: adoptedBy } }), arn);
+  const foreign = Object.keys(original.tags ?? {}).filter((k) => !(k in (props.Tags ?? {})) && k !== REQUEST_TAG && !k.startsWith('aws:'));
+  if (foreign.length > 0) await session.ivs(new UntagResourceCommand({ resourceArn: arn, tagKeys: foreign }), arn);
+  return channelResponse(current, key, props);
+}
+
+/** The settings of a channel as UpdateChannel takes them back. */
+function settingsOf(c: Channel): ChannelSettings {
+  const multitrack = c.multitrackInputConfiguration;
+  return {
+    name: c.name,
+    latencyMode: c.latencyMode,
+    type: c.type,
+    authorized: c.authorized,
+    insecureIngest: c.insecureIngest,
+    ...(c.preset ? { preset: c.preset } : {}),
+    recordingConfigurationArn: c.recordingConfigurationArn ?? '',
+    playbackRestrictionPolicyArn: c.playbackRestrictionPolicyArn ?? '',
+    adConfigurationArn: c.adConfigurationArn ?? '',
+    containerFormat: c.containerFormat,
+    multitrackInputConfiguration: multitrack?.enabled ? multitrack : { enabled: false },
+  };
+}
 
 /** CreateChannel / UpdateChannel settings declared by the properties (undefined: not declared). */
 function settings(props: ChannelProps): ChannelSettings {

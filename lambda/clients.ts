@@ -1,18 +1,20 @@
 // The one seam that creates the AWS SDK clients (tests replace them with aws-sdk-client-mock) and
 // bounds every call by the invocation's deadline, so the handler answers before the Lambda times out.
-// Endpoints come from the SDK's own configuration, AWS_ENDPOINT_URL_IVS and
-// AWS_ENDPOINT_URL_SECRETS_MANAGER included. Nothing here outlives an invocation.
+// Endpoints come from the SDK's own configuration, AWS_ENDPOINT_URL_IVS, AWS_ENDPOINT_URL_SECRETS_MANAGER
+// and AWS_ENDPOINT_URL_STS included. Nothing here outlives an invocation.
 
+import { createHash } from 'node:crypto';
 import { IvsClient, ServiceInputTypes as IvsInput, ServiceOutputTypes as IvsOutput } from '@aws-sdk/client-ivs';
 import {
   SecretsManagerClient,
   ServiceInputTypes as SecretsInput,
   ServiceOutputTypes as SecretsOutput,
 } from '@aws-sdk/client-secrets-manager';
-import type { Command } from '@smithy/types';
-import { CallError, errorText } from './errors';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, Command } from '@smithy/types';
+import { CallError, errorText, must } from './errors';
 import { logCall } from './log';
-import type { LambdaContext } from './types';
+import type { CustomResourceEvent, LambdaContext } from './types';
 
 /** Time kept back from the Lambda's remaining time, to send FAILED before the Lambda times out. */
 export const DEADLINE_MARGIN_MS = 10_000;
@@ -33,34 +35,123 @@ export const MAX_ATTEMPTS = 12;
  */
 const CONNECTION_TIMEOUT_MS = 5_000;
 
+/** STS allows 2 to 64 characters of `[\w+=,.@-]` in a role session name (AssumeRole API reference). */
+const MAX_SESSION_NAME = 64;
+
+/** Where a resource's IVS calls go: another region, and another account through a role (TARGET_FIELDS). */
+export interface Target {
+  readonly roleArn?: string;
+  readonly externalId?: string;
+  readonly region?: string;
+}
+
+const CLIENT_CONFIG = {
+  maxAttempts: MAX_ATTEMPTS,
+  retryMode: 'standard',
+  requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
+};
+
 /**
  * The AWS clients of one invocation, its deadline (epoch milliseconds) and the CloudFormation
- * RequestId of its event (the value of the tag creates carry: REQUEST_TAG).
+ * RequestId of its event (the value of the tag creates carry: REQUEST_TAG). IVS calls go to the
+ * resource's target (forTarget); Secrets Manager calls always stay in the stack's account and region,
+ * where the constructs create their secrets.
  */
+/** What a Session is made of. */
+interface SessionParts {
+  readonly ivsClient: IvsClient;
+  readonly secretsClient: SecretsManagerClient;
+  readonly deadline: number;
+  readonly requestId: string;
+  readonly attempts: AttemptLog;
+  readonly roleSessionName: string;
+  readonly account: string;
+  readonly resourceName: string;
+}
+
 export class Session {
-  static fromContext(context: LambdaContext, requestId: string): Session {
-    const config = {
-      maxAttempts: MAX_ATTEMPTS,
-      retryMode: 'standard',
-      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
-    };
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+  static fromContext(context: LambdaContext, event: Pick<CustomResourceEvent, 'RequestId' | 'StackId' | 'LogicalResourceId'>): Session {
     const attempts: AttemptLog = {};
-    return new Session(recordAttempts(new IvsClient(config), attempts), recordAttempts(new SecretsManagerClient(config), attempts),
-      deadline, requestId, attempts);
+    return new Session({
+      ivsClient: recordAttempts(new IvsClient(CLIENT_CONFIG), attempts),
+      secretsClient: recordAttempts(new SecretsManagerClient(CLIENT_CONFIG), attempts),
+      deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+      requestId: event.RequestId,
+      attempts,
+      roleSessionName: sessionName(event),
+      account: event.StackId.split(':')[4] ?? '',
+      resourceName: `${event.StackId.split('/')[1] ?? ''}/${event.LogicalResourceId}`,
+    });
   }
 
-  private constructor(
-    private readonly ivsClient: IvsClient,
-    private readonly secretsClient: SecretsManagerClient,
-    readonly deadline: number,
-    readonly requestId: string,
-    private readonly attempts: AttemptLog,
-  ) {}
+  /** The invocation's deadline (epoch milliseconds). */
+  readonly deadline: number;
+  /** The CloudFormation RequestId of the event. */
+  readonly requestId: string;
+  /** The role session name of every AssumeRole: CloudTrail in the other account shows it. */
+  readonly roleSessionName: string;
+  /** The account the IVS calls go to: the role's, or the stack's. */
+  readonly account: string;
+  /** `<stack name>/<logical id>` of the resource the event is about. */
+  readonly resourceName: string;
+  private readonly ivsClient: IvsClient;
+  private readonly secretsClient: SecretsManagerClient;
+  private readonly attempts: AttemptLog;
+
+  private constructor(private readonly parts: SessionParts) {
+    ({ deadline: this.deadline, requestId: this.requestId, roleSessionName: this.roleSessionName, account: this.account,
+      resourceName: this.resourceName, ivsClient: this.ivsClient, secretsClient: this.secretsClient, attempts: this.attempts } = parts);
+  }
 
   /** The same clients with the cleanup grace added to the deadline. */
   forCleanup(): Session {
-    return new Session(this.ivsClient, this.secretsClient, this.deadline + CLEANUP_GRACE_MS, this.requestId, this.attempts);
+    return new Session({ ...this.parts, deadline: this.deadline + CLEANUP_GRACE_MS });
+  }
+
+  /**
+   * A session whose IVS calls go to `target`: an IVS client of its region, with the credentials of
+   * its role (AssumeRole through the regional STS endpoint of that region, on first use) when it names
+   * one. The stack's own account and region: this session.
+   */
+  forTarget(target: Target): Session {
+    if (!target.roleArn && (!target.region || target.region === process.env.AWS_REGION)) return this;
+    const region = target.region ?? process.env.AWS_REGION;
+    const credentials = target.roleArn ? this.assumedCredentials(target.roleArn, target.externalId, region) : undefined;
+    const ivsClient = recordAttempts(new IvsClient({ ...CLIENT_CONFIG, region, ...(credentials && { credentials }) }), this.attempts);
+    return new Session({ ...this.parts, ivsClient, account: target.roleArn?.split(':')[4] ?? this.account });
+  }
+
+  /** A credential provider that assumes `roleArn` once (the SDK asks before every request). */
+  private assumedCredentials(roleArn: string, externalId: string | undefined, region: string | undefined): () => Promise<AwsCredentialIdentity> {
+    let pending: Promise<AwsCredentialIdentity> | undefined;
+    return () => {
+      pending ??= this.assumeRole(roleArn, externalId, region).catch((error) => {
+        pending = undefined;
+        throw error;
+      });
+      return pending;
+    };
+  }
+
+  private async assumeRole(roleArn: string, externalId: string | undefined, region: string | undefined): Promise<AwsCredentialIdentity> {
+    const sts = recordAttempts(new STSClient({ ...CLIENT_CONFIG, region }), this.attempts);
+    const command = new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: this.roleSessionName, ExternalId: externalId });
+    try {
+      const { Credentials: c } = await this.call('sts', command, roleArn, (abortSignal) => sts.send(command, { abortSignal }));
+      return {
+        accessKeyId: must(c?.AccessKeyId, 'AccessKeyId'),
+        secretAccessKey: must(c?.SecretAccessKey, 'SecretAccessKey'),
+        sessionToken: c?.SessionToken,
+        expiration: c?.Expiration,
+      };
+    } catch (error) {
+      if (!(error instanceof CallError)) throw error;
+      const check = externalId === undefined ? 'that it requires no external ID (none is given)' : 'that it requires the external ID given';
+      throw new CallError(error.operation, error.code, `${error.text.replace(/\.?$/, '.')} Role ${roleArn}: check that its trust policy `
+        + `trusts this stack's provider role (or its account), ${check}, and that the role exists`, error.attempts);
+    } finally {
+      sts.destroy();
+    }
   }
 
   /** Sends an IVS command; `target` (the ARN or name it acts on) goes to the log line. */
@@ -120,6 +211,23 @@ function recordAttempts<C extends { middlewareStack: { add(middleware: unknown, 
     }
   }, { step: 'deserialize', priority: 'high', name: 'cdkIvsRecordAttempts' });
   return client;
+}
+
+/**
+ * `cdk-ivs.<stack name>.<logical id>`, so CloudTrail in the other account tells which stack and resource
+ * called; cut to STS's 64 characters with a hash of the whole name to keep it unique.
+ */
+function sessionName(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId'>): string {
+  const clean = (text: string) => text.replace(/[^\w+=,.@-]/g, '-');
+  const stackName = clean(event.StackId.split('/')[1] ?? 'stack');
+  const logicalId = clean(event.LogicalResourceId);
+  const full = `cdk-ivs.${stackName}.${logicalId}`;
+  if (full.length <= MAX_SESSION_NAME) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  // What the prefix, the hash and the two separators leave, shared: the stack name gets at least 16.
+  const room = MAX_SESSION_NAME - 'cdk-ivs.'.length - hash.length - 2;
+  const logical = logicalId.slice(0, Math.max(room - stackName.length, room - 16));
+  return `cdk-ivs.${stackName.slice(0, room - logical.length)}-${hash}.${logical}`;
 }
 
 /** The operation's name, from the command's static schema `[kind, namespace, name, ...]`. */

@@ -57,7 +57,7 @@ export function cleanError(message: string): Error {
 /** `<ResourceType> <logical id> (<name or ARN>): <what failed>`, cut to a safe length. */
 export function failureReason(event: CustomResourceEvent, error: unknown): string {
   const props = event.ResourceProperties ?? {};
-  const subject = [props.Name, event.PhysicalResourceId, props.ChannelArn].find((s) => typeof s === 'string' && s !== '');
+  const subject = [props.Name, props.AdoptChannelArn, event.PhysicalResourceId, props.ChannelArn].find((s) => typeof s === 'string' && s !== '');
   const reason = `${event.ResourceType} ${event.LogicalResourceId}${subject ? ` (${subject})` : ''}: ${messageOf(error)}`;
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason;
 }

@@ -12,6 +12,7 @@ type Value<T> = T extends 'string' ? string
   : T extends 'boolean' ? boolean
   : T extends 'number' ? number
   : T extends 'stringMap' ? { readonly [key: string]: string }
+  : T extends 'stringList' ? readonly string[]
   : T extends Schema ? Props<T> : never;
 
 /** Parsed properties of a schema; every property is optional. */
@@ -44,6 +45,9 @@ function parseValue(type: FieldType, value: unknown, path: string): unknown {
     case 'stringMap':
       if (isRecord(value) && Object.values(value).every((v) => typeof v === 'string')) return value;
       break;
+    case 'stringList':
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+      break;
     default:
       return parseProperties(type, value, path);
   }
@@ -55,6 +59,7 @@ const DESCRIPTIONS = {
   boolean: '"true" or "false"',
   number: 'a number',
   stringMap: 'a map of strings',
+  stringList: 'a list of strings',
 } as const;
 
 function isRecord(value: unknown): value is { readonly [name: string]: unknown } {

@@ -1,9 +1,13 @@
-import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
+import { Annotations, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
-import { CHANNEL_ATTRIBUTES } from './contract';
+import { lookUpChannelContext } from './channel-from-lookup';
+import type { ChannelLookupOptions, ILookedUpChannel } from './channel-lookup-options';
+import { CHANNEL_ATTRIBUTES, rtmpsIngestUrl } from './contract';
+import type { CrossAccountProps } from './cross-account';
+import { concreteArnPart, reachFrom, setReach, targetProperties, warnIfUnreachable } from './reach';
 import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
@@ -44,8 +48,8 @@ export interface IChannel extends IResource {
   grantPutMetadata(grantee: iam.IGrantable): iam.Grant;
 }
 
-/** What new and imported channels share. */
-abstract class ChannelBase extends Resource implements IChannel {
+/** What new, imported and looked-up channels share. */
+export abstract class ChannelBase extends Resource implements IChannel {
   public abstract readonly channelArn: string;
 
   /**
@@ -75,6 +79,31 @@ abstract class ChannelBase extends Resource implements IChannel {
   public grantPutMetadata(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, 'ivs:PutMetadata');
   }
+}
+
+/**
+ * A channel to import, and how the provider reaches it.
+ */
+export interface ChannelAttributes {
+  /**
+   * The channel ARN.
+   */
+  readonly channelArn: string;
+
+  /**
+   * A role in the channel's account that the provider assumes to reach it (for StreamKey and
+   * ChannelLookup on this channel).
+   *
+   * @default - the provider's own role: the channel must be in the stack's account
+   */
+  readonly assumedRoleArn?: string;
+
+  /**
+   * The external ID the role requires.
+   *
+   * @default - none
+   */
+  readonly externalId?: string;
 }
 
 /**
@@ -161,7 +190,21 @@ export interface MultitrackInputConfiguration {
 /**
  * Properties of a Channel.
  */
-export interface ChannelProps {
+export interface ChannelProps extends CrossAccountProps {
+  /**
+   * ARN of an existing channel to take over instead of creating one (migration from
+   * `@aws-cdk/aws-ivs-alpha`, the L1 or the console without a new ARN, playback URL or stream key).
+   *
+   * The create brings the channel's settings and tags to these props (settings not declared go to the
+   * API's defaults, as on a new channel; the name is kept when `channelName` is not given) and keeps its
+   * stream key; from then on it is a cdk-ivs channel like any other. A channel that another cdk-ivs
+   * resource manages is refused. Only the create reads it: changing it later is refused, removing it is
+   * a no-op.
+   *
+   * @default - a new channel is created
+   */
+  readonly adoptChannelArn?: string;
+
   /**
    * Whether the channel is private (playback needs a token signed with a PlaybackKeyPair's private key).
    *
@@ -249,7 +292,9 @@ export interface ChannelProps {
   /**
    * What happens to the channel (and its secret) when it leaves the stack.
    *
-   * @default RemovalPolicy.DESTROY
+   * @default - RemovalPolicy.DESTROY; RemovalPolicy.RETAIN for an adopted channel (`adoptChannelArn`), so
+   * that a rolled-back first deployment does not delete the channel it adopted (its secret, which the
+   * stack made, is still destroyed)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -296,12 +341,80 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * @param channelArn ARN of the channel
    */
   public static fromChannelArn(scope: Construct, id: string, channelArn: string): IChannel {
-    checkImportedArn(scope, 'channelArn', channelArn, 'ChannelArn', 'channel', 'channel');
+    return Channel.fromChannelAttributes(scope, id, { channelArn });
+  }
+
+  /**
+   * Looks up an existing channel at synth time, by ARN or name, in this account and region or another,
+   * through the aws-cdk CLI's Cloud Control context provider: the values are cached in
+   * cdk.context.json (no secret is), the first synthesis gets dummy values, and a channel that does not
+   * exist fails the synthesis with a message naming it. For the SRT endpoint, the playback restriction
+   * policy and the stream key, use ChannelLookup (deploy time).
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param options what to look for, and where
+   */
+  public static fromLookup(scope: Construct, id: string, options: ChannelLookupOptions): ILookedUpChannel {
+    class LookedUp extends ChannelBase implements ILookedUpChannel {
+      public readonly channelArn: string;
+      public readonly channelName: string;
+      public readonly channelType: string;
+      public readonly channelLatencyMode: string;
+      public readonly channelAuthorized: boolean;
+      public readonly channelInsecureIngest: boolean;
+      public readonly channelPreset: string;
+      public readonly channelRecordingConfigurationArn: string;
+      public readonly channelContainerFormat: string;
+      public readonly channelMultitrackInputConfiguration?: MultitrackInputConfiguration;
+      public readonly channelIngestEndpoint: string;
+      public readonly channelRtmpsIngestUrl: string;
+      public readonly channelPlaybackUrl: string;
+
+      constructor() {
+        super(scope, id, { account: options.account ?? concreteArnPart(options.channelArn, 'account'),
+          region: options.region ?? concreteArnPart(options.channelArn, 'region') });
+        // The lookup's queries belong to this construct (it reports them with its lookup role).
+        const found = lookUpChannelContext(this, options);
+        this.channelArn = found.arn;
+        this.channelName = found.name;
+        this.channelType = found.type;
+        this.channelLatencyMode = found.latencyMode;
+        this.channelAuthorized = found.authorized;
+        this.channelInsecureIngest = found.insecureIngest;
+        this.channelPreset = found.preset;
+        this.channelRecordingConfigurationArn = found.recordingConfigurationArn;
+        this.channelContainerFormat = found.containerFormat;
+        this.channelMultitrackInputConfiguration = found.multitrack;
+        this.channelIngestEndpoint = found.ingestEndpoint;
+        this.channelRtmpsIngestUrl = rtmpsIngestUrl(found.ingestEndpoint);
+        this.channelPlaybackUrl = found.playbackUrl;
+      }
+    }
+    const looked = new LookedUp();
+    setReach(looked, { region: concreteArnPart(looked.channelArn, 'region') });
+    return looked;
+  }
+
+  /**
+   * Imports a channel by ARN, with the role that reaches it in another account (for the StreamKeys and
+   * lookups that use it). Checks the ARN's shape; makes no API call.
+   *
+   * @param scope scope
+   * @param id construct ID
+   * @param attrs the channel's ARN and how to reach it
+   */
+  public static fromChannelAttributes(scope: Construct, id: string, attrs: ChannelAttributes): IChannel {
+    checkImportedArn(scope, 'channelArn', attrs.channelArn, 'ChannelArn', 'channel', 'channel');
 
     class Import extends ChannelBase {
-      public readonly channelArn = channelArn;
+      public readonly channelArn = attrs.channelArn;
     }
-    return new Import(scope, id, { environmentFromArn: channelArn });
+    const imported = new Import(scope, id, { environmentFromArn: attrs.channelArn });
+    const reach = reachFrom(attrs, attrs.channelArn);
+    warnIfUnreachable(imported, attrs.channelArn, reach);
+    setReach(imported, reach);
+    return imported;
   }
 
   /**
@@ -367,10 +480,14 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * @param props channel properties
    */
   constructor(scope: Construct, id: string, props: ChannelProps = {}) {
+    const adopt = props.adoptChannelArn;
     super(scope, id, {
-      physicalName: props.channelName ?? Lazy.string({
+      // An adopted channel keeps its name unless one is given.
+      physicalName: props.channelName ?? (adopt !== undefined ? undefined : Lazy.string({
         produce: () => Names.uniqueResourceName(this, { maxLength: 128, allowedSpecialCharacters: '-_' }),
-      }),
+      })),
+      region: props.region ?? concreteArnPart(adopt, 'region'),
+      account: concreteArnPart(props.assumedRoleArn, 'account') ?? concreteArnPart(adopt, 'account'),
     });
 
     checkChannel(this, {
@@ -378,9 +495,18 @@ export class Channel extends ChannelBase implements ITaggableV2 {
       recordingConfigurationArn: props.recordingConfiguration?.recordingConfigurationArn,
       playbackRestrictionPolicyArn: props.playbackRestrictionPolicy?.playbackRestrictionPolicyArn,
     });
+    if (adopt !== undefined) checkImportedArn(this, 'adoptChannelArn', adopt, 'ChannelArn', 'channel', 'channel');
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key of channel ${this.node.path}`, removalPolicy);
+    const reach = reachFrom(props, adopt);
+    if (adopt !== undefined) warnIfUnreachable(this, adopt, reach);
+    setReach(this, reach);
+    if (adopt !== undefined && props.removalPolicy === RemovalPolicy.DESTROY) {
+      Annotations.of(this).addWarningV2('cdk-ivs:adoptWithDestroy', `adoptChannelArn with removalPolicy DESTROY: if the deployment that `
+        + `adopts ${adopt} rolls back, CloudFormation deletes that channel. Adopt with RETAIN (the default), and switch to DESTROY in a later deployment.`);
+    }
+    const removalPolicy = props.removalPolicy ?? (adopt !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    // The secret is the stack's own, also for an adopted channel: it goes with the stack unless told otherwise.
+    this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key of channel ${this.node.path}`, props.removalPolicy ?? RemovalPolicy.DESTROY);
     this.cdkTagManager = createTagManager(this, 'channel', props.tags);
 
     const multitrack = props.multitrackInputConfiguration;
@@ -388,6 +514,8 @@ export class Channel extends ChannelBase implements ITaggableV2 {
       kind: 'channel',
       removalPolicy,
       properties: {
+        ...targetProperties(this, reach, adopt),
+        AdoptChannelArn: adopt,
         Name: this.physicalName,
         Type: props.type,
         LatencyMode: props.latencyMode,

@@ -10,12 +10,13 @@ export const RESOURCE_TYPES = {
   channel: 'Custom::IvsChannel',
   streamKey: 'Custom::IvsStreamKey',
   playbackKeyPair: 'Custom::IvsPlaybackKeyPair',
+  channelLookup: 'Custom::IvsChannelLookup',
 } as const;
 
 export type ResourceKind = keyof typeof RESOURCE_TYPES;
 
 /** How a property's value is typed before CloudFormation turns scalars into strings. */
-export type FieldType = 'string' | 'boolean' | 'number' | 'stringMap' | { readonly [field: string]: FieldType };
+export type FieldType = 'string' | 'boolean' | 'number' | 'stringMap' | 'stringList' | { readonly [field: string]: FieldType };
 
 /** Properties every cdk-ivs custom resource carries, besides ServiceToken. */
 export const COMMON_FIELDS = {
@@ -23,9 +24,22 @@ export const COMMON_FIELDS = {
   CodeHash: 'string',
 } as const satisfies { [name: string]: FieldType };
 
+/**
+ * Where the provider calls IVS for a resource; each is omitted for the stack's own account and region.
+ * The provider assumes RoleArn (with ExternalId) through the regional STS endpoint of Region.
+ */
+export const TARGET_FIELDS = {
+  RoleArn: 'string',
+  ExternalId: 'string',
+  Region: 'string',
+} as const satisfies { [name: string]: FieldType };
+
 /** Custom::IvsChannel properties. Names and types mirror CreateChannel's input. */
 export const CHANNEL_FIELDS = {
   ...COMMON_FIELDS,
+  ...TARGET_FIELDS,
+  /** An existing channel that Create takes over (brought to these properties) instead of creating one. */
+  AdoptChannelArn: 'string',
   Name: 'string',
   Type: 'string',
   LatencyMode: 'string',
@@ -53,6 +67,7 @@ export const CHANNEL_FIELDS = {
 /** Custom::IvsStreamKey properties. */
 export const STREAM_KEY_FIELDS = {
   ...COMMON_FIELDS,
+  ...TARGET_FIELDS,
   ChannelArn: 'string',
   Tags: 'stringMap',
   /** Any value; changing it replaces the key (DeleteStreamKey, then CreateStreamKey). */
@@ -64,6 +79,7 @@ export const STREAM_KEY_FIELDS = {
 /** Custom::IvsPlaybackKeyPair properties. */
 export const PLAYBACK_KEY_PAIR_FIELDS = {
   ...COMMON_FIELDS,
+  ...TARGET_FIELDS,
   Name: 'string',
   /** PEM public key to import; when absent the handler generates a P-384 pair. */
   PublicKeyMaterial: 'string',
@@ -72,10 +88,28 @@ export const PLAYBACK_KEY_PAIR_FIELDS = {
   SecretArn: 'string',
 } as const satisfies { [name: string]: FieldType };
 
+/** Custom::IvsChannelLookup properties: a read of existing channels that changes nothing. */
+export const CHANNEL_LOOKUP_FIELDS = {
+  ...COMMON_FIELDS,
+  ...TARGET_FIELDS,
+  /** The channels to read (BatchGetChannel takes up to 50). */
+  ChannelArns: 'stringList',
+  /**
+   * The attributes the app references, as `<index>.<attribute>` (LOOKUP_ATTRIBUTES): only these travel
+   * in Data, which CloudFormation limits to 4 KB per response.
+   */
+  Attributes: 'stringList',
+  /** Per channel index, the secret (of the stack's own account) that receives its stream key. */
+  SecretArns: 'stringMap',
+  /** Changes on every synth when the app asks for a fresh read on every deploy. */
+  Refresh: 'string',
+} as const satisfies { [name: string]: FieldType };
+
 export const FIELDS = {
   channel: CHANNEL_FIELDS,
   streamKey: STREAM_KEY_FIELDS,
   playbackKeyPair: PLAYBACK_KEY_PAIR_FIELDS,
+  channelLookup: CHANNEL_LOOKUP_FIELDS,
 } as const;
 
 /** Custom::IvsChannel attributes (response Data), read with Fn::GetAtt. */
@@ -106,6 +140,36 @@ export const PLAYBACK_KEY_PAIR_ATTRIBUTES = {
   Name: 'Name',
   Fingerprint: 'Fingerprint',
 } as const;
+
+/**
+ * Custom::IvsChannelLookup attributes of each channel, read as `<index>.<attribute>` (index in
+ * ChannelArns). Everything GetChannel returns but the SRT passphrase, plus the channel's stream key.
+ */
+export const LOOKUP_ATTRIBUTES = {
+  Arn: 'Arn',
+  Name: 'Name',
+  Type: 'Type',
+  LatencyMode: 'LatencyMode',
+  Authorized: 'Authorized',
+  InsecureIngest: 'InsecureIngest',
+  Preset: 'Preset',
+  RecordingConfigurationArn: 'RecordingConfigurationArn',
+  PlaybackRestrictionPolicyArn: 'PlaybackRestrictionPolicyArn',
+  AdConfigurationArn: 'AdConfigurationArn',
+  ContainerFormat: 'ContainerFormat',
+  MultitrackEnabled: 'MultitrackEnabled',
+  MultitrackPolicy: 'MultitrackPolicy',
+  MultitrackMaximumResolution: 'MultitrackMaximumResolution',
+  IngestEndpoint: 'IngestEndpoint',
+  RtmpsIngestUrl: 'RtmpsIngestUrl',
+  SrtEndpoint: 'SrtEndpoint',
+  PlaybackUrl: 'PlaybackUrl',
+  StreamKeyArn: 'StreamKeyArn',
+  /** Only when referenced; the response then sets NoEcho. */
+  StreamKeyValue: 'StreamKeyValue',
+} as const;
+
+export type LookupAttribute = keyof typeof LOOKUP_ATTRIBUTES;
 
 /** JSON fields of the secret a Channel or StreamKey writes. */
 export interface StreamSecretValue {

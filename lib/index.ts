@@ -4,3 +4,6 @@ export * from './stream-key';
 export * from './playback-key-pair';
 export * from './recording-configuration';
 export * from './playback-restriction-policy';
+export * from './cross-account';
+export * from './channel-lookup';
+export * from './channel-lookup-options';

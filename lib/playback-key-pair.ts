@@ -5,6 +5,8 @@ import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
+import type { CrossAccountProps } from './cross-account';
+import { reachFrom, targetProperties } from './reach';
 import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
@@ -21,9 +23,10 @@ export interface IPlaybackKeyPair extends IResource {
 }
 
 /**
- * Properties of a PlaybackKeyPair.
+ * Properties of a PlaybackKeyPair (in another account or region: the CrossAccountProps; a generated
+ * private key's secret stays in the stack's account).
  */
-export interface PlaybackKeyPairProps {
+export interface PlaybackKeyPairProps extends CrossAccountProps {
   /**
    * PEM public key (ECDSA P-384) of a key pair you generated; changing it replaces the key pair.
    *
@@ -140,6 +143,7 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
       kind: 'playbackKeyPair',
       removalPolicy,
       properties: {
+        ...targetProperties(this, reachFrom(props)),
         Name: this.physicalName,
         PublicKeyMaterial: props.publicKeyMaterial,
         Tags: renderTags(this.cdkTagManager),

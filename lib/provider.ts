@@ -52,6 +52,7 @@ export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly reso
     actions: [
       'ivs:CreateChannel',
       'ivs:GetChannel',
+      'ivs:BatchGetChannel',
       'ivs:UpdateChannel',
       'ivs:DeleteChannel',
       'ivs:StopStream',
@@ -70,6 +71,7 @@ export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly reso
       'ivs:ListStreamKeys',
       'ivs:CreateStreamKey',
       'ivs:GetStreamKey',
+      'ivs:BatchGetStreamKey',
       'ivs:DeleteStreamKey',
       'ivs:TagResource',
       'ivs:UntagResource',
@@ -93,9 +95,39 @@ export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly reso
   },
 ];
 
-/** ARN of every IVS resource of one type in the stack's account and region. */
-function ivsArns(resourceType: string): string {
-  return `arn:${Aws.PARTITION}:ivs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceType}/*`;
+/** ARN of every IVS resource of one type in an account and region (default: the stack's). */
+function ivsArns(resourceType: string, region: string = Aws.REGION, account: string = Aws.ACCOUNT_ID): string {
+  return `arn:${Aws.PARTITION}:ivs:${region}:${account}:${resourceType}/*`;
+}
+
+/** IVS_STATEMENTS (or a subset) as raw IAM JSON on the IVS ARNs of an account and regions. */
+export function ivsStatements(options: { regions?: string[]; account?: string; sidSuffix?: string; actions?: (action: string) => boolean } = {}): any[] {
+  const regions = options.regions ?? [Aws.REGION];
+  return IVS_STATEMENTS.flatMap((statement) => {
+    const actions = statement.actions.filter(options.actions ?? (() => true));
+    if (actions.length === 0) return [];
+    return [{
+      Sid: `${statement.sid}${options.sidSuffix ?? ''}`,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: regions.flatMap((region) => statement.resourceTypes.map((type) => ivsArns(type, region, options.account))),
+    }];
+  });
+}
+
+/**
+ * After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
+ * resource-level permissions for these two actions, so `*`; the region condition keeps them to
+ * `regions` (IAM policies are per account already).
+ */
+export function ivsListStatement(regions: string | string[]): any {
+  return {
+    Sid: 'IvsListsInRegion',
+    Effect: 'Allow',
+    Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:RequestedRegion': regions } },
+  };
 }
 
 /**
@@ -104,24 +136,9 @@ function ivsArns(resourceType: string): string {
  * only on secrets tagged with this stack's ID (the secrets these constructs create).
  */
 export function providerPolicyStatements(): any[] {
-  const ivs = IVS_STATEMENTS.map((statement) => ({
-    Sid: statement.sid,
-    Effect: 'Allow',
-    Action: [...statement.actions],
-    Resource: statement.resourceTypes.map(ivsArns),
-  }));
   return [
-    ...ivs,
-    {
-      // After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
-      // resource-level permissions for these two actions, so `*`; the region condition keeps them
-      // to the stack's region (IAM policies are per account already).
-      Sid: 'IvsListsInRegion',
-      Effect: 'Allow',
-      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
-    },
+    ...ivsStatements(),
+    ivsListStatement(Aws.REGION),
     {
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',
@@ -145,6 +162,23 @@ export function getOrCreateProvider(scope: Construct): CustomResourceProvider {
     description: 'cdk-ivs: Amazon IVS channels, stream keys and playback key pairs',
     policyStatements: providerPolicyStatements(),
   });
+}
+
+/** What each stack's provider was granted beyond its base policy (sts:AssumeRole on roles, IVS in regions). */
+const EXTRA_GRANTS = new WeakMap<Stack, Set<string>>();
+
+/**
+ * Adds a statement to the stack provider's policy once (`key` tells statements apart), e.g. sts:AssumeRole
+ * on one role, or the IVS statements of another region.
+ */
+export function grantProviderOnce(scope: Construct, key: string, statements: () => any[]): void {
+  const stack = Stack.of(scope);
+  const granted = EXTRA_GRANTS.get(stack) ?? new Set<string>();
+  EXTRA_GRANTS.set(stack, granted);
+  if (granted.has(key)) return;
+  granted.add(key);
+  const provider = getOrCreateProvider(stack);
+  for (const statement of statements()) provider.addToRolePolicy(statement);
 }
 
 /** The contract's property names of one resource kind, besides CodeHash (which is always set). */

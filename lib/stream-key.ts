@@ -5,6 +5,8 @@ import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import type { IChannel } from './channel';
 import { STREAM_KEY_ATTRIBUTES } from './contract';
+import type { CrossAccountProps } from './cross-account';
+import { reachFrom, reachOf, targetProperties, warnIfUnreachable } from './reach';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
@@ -22,8 +24,11 @@ export interface IStreamKey extends IResource {
 
 /**
  * Properties of a StreamKey.
+ *
+ * The provider reaches the key where its channel is: the role and region of the channel (a Channel's
+ * props, `Channel.fromChannelAttributes`, a ChannelLookup) unless these props name others.
  */
-export interface StreamKeyProps {
+export interface StreamKeyProps extends CrossAccountProps {
   /**
    * The channel the key streams to.
    */
@@ -126,10 +131,20 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
     this.cdkTagManager = createTagManager(this, 'streamKey', props.tags);
 
+    // The key's own props win one by one over its channel's target; an own role comes with its own external ID.
+    const own = reachFrom(props);
+    const channelReach = reachOf(props.channel);
+    const reach = {
+      roleArn: own.roleArn ?? channelReach.roleArn,
+      externalId: own.roleArn !== undefined || own.externalId !== undefined ? own.externalId : channelReach.externalId,
+      region: own.region ?? channelReach.region,
+    };
+    warnIfUnreachable(this, props.channel.channelArn, reach);
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'streamKey',
       removalPolicy,
       properties: {
+        ...targetProperties(this, reach, props.channel.channelArn),
         ChannelArn: props.channel.channelArn,
         Rotation: props.rotation,
         Tags: renderTags(this.cdkTagManager),

@@ -256,3 +256,11 @@ export function checkChannel(scope: IConstruct, p: ChannelRuleInput): void {
     checkEnum(scope, 'multitrackInputConfiguration.maximumResolution', mt.maximumResolution, 'MultitrackMaximumResolution');
   }
 }
+
+/** STS: an external ID is 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+export function checkExternalId(scope: IConstruct, externalId: string | undefined): void {
+  if (externalId === undefined || Token.isUnresolved(externalId)) return;
+  if (externalId.length < 2 || externalId.length > 1224 || !/^[\w+=,.@:/-]*$/.test(externalId)) {
+    fail(scope, `externalId must be 2 to 1224 characters of letters, digits and +=,.@:/-_, got '${externalId.slice(0, 40)}'`);
+  }
+}

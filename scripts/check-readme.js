@@ -53,7 +53,7 @@ function main() {
   });
   fs.writeFileSync(path.join(outdir, 'tsconfig.json'), JSON.stringify({
     extends: '../tsconfig.dev.json',
-    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, paths: { 'cdk-ivs': [lib] } },
+    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, paths: { 'cdk-ivs': [lib], 'cdk-ivs/playback-token': [path.join(root, 'lib', 'playback-token.ts')] } },
     include: ['*.ts'],
   }, null, 2));
   try {

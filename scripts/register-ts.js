@@ -1,7 +1,7 @@
 // `node -r ./scripts/register-ts.js file.ts`: runs the project's TypeScript tooling (examples, demo,
 // bench) without a separate compile step. Each .ts file is transpiled with esbuild on load (no type
-// checking: `npm run typecheck` does that), and the bare name `cdk-ivs` resolves to this package's
-// built lib/, as it would for a user who installed it.
+// checking: `npm run typecheck` does that), and the bare names `cdk-ivs` and `cdk-ivs/playback-token`
+// resolve to this package's built lib/, as they would for a user who installed it.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -24,5 +24,6 @@ require.extensions['.ts'] = (module, filename) => {
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'cdk-ivs') return path.join(root, 'lib', 'index.js');
+  if (request === 'cdk-ivs/playback-token') return path.join(root, 'lib', 'playback-token.js');
   return resolve.call(this, request, ...rest);
 };

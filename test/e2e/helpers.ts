@@ -11,7 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { PlaybackKeyPairSecretValue, StreamSecretValue } from '../../lib/contract';
 import {
   type Credentials, type EmulatorOptions, type IvsEmulator, type LogEntry as RequestLogEntry, type SecretRecord,
-  TEST_ACCOUNT_ID, TEST_CREDENTIALS, startEmulator,
+  TEST_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS, startEmulator,
 } from '../emulator';
 import { type ChannelRecord } from '../emulator/state';
 import { type Deployment, type HarnessOptions, type OperationResult, type StepRecord, deploy } from '../harness';
@@ -19,9 +19,15 @@ import { type Deployment, type HarnessOptions, type OperationResult, type StepRe
 /** The role the provider Lambda runs as (its credentials are issued by the emulator, like STS would). */
 export const PROVIDER_ROLE = 'cdk-ivs-provider';
 
+/**
+ * The role CloudFormation acts as in an account other than the test user's: the CDK bootstrap's
+ * CloudFormation execution role, `cdk-hnb659fds-cfn-exec-role-<account>-<region>`.
+ */
+export const deployerRoleName = (account: string, region: string) => `cdk-hnb659fds-cfn-exec-role-${account}-${region}`;
+
 /** The emulator holds nothing at all (secrets scheduled for deletion included). */
 export const NOTHING: ReturnType<IvsEmulator['state']['snapshot']> = {
-  channels: [], streamKeys: [], playbackKeyPairs: [], recordingConfigurations: [], playbackRestrictionPolicies: [], secrets: [],
+  channels: [], streamKeys: [], playbackKeyPairs: [], recordingConfigurations: [], playbackRestrictionPolicies: [], secrets: [], roles: [],
 };
 
 /** The handler's deadline reason (lambda/clients.ts), as the FAILED reason shows it. */
@@ -64,7 +70,7 @@ export class LeakScan {
     // anything can delete the secret.
     return (entry) => {
       if (entry.service === 'secretsmanager' && entry.arn && entry.account) {
-        readSecret(state.findSecret(entry.account, emulator.region, entry.arn));
+        readSecret(state.findSecret(entry.account, entry.region ?? emulator.region, entry.arn));
       }
     };
   }
@@ -193,6 +199,18 @@ export interface ScenarioOptions {
   readonly emulator?: Omit<EmulatorOptions, 'onRequest'>;
 }
 
+export interface ScenarioDeployOptions extends HarnessOptions {
+  /**
+   * The account the stack goes to: the Lambda runs as PROVIDER_ROLE there, CloudFormation as the
+   * test user (first account) or the account's CDK execution role (deployerRoleName).
+   * @default TEST_ACCOUNT_ID
+   */
+  readonly account?: string;
+  /** Each Lambda runs as its execution role from the template (the harness's executionRoleCredentials)
+   * instead of PROVIDER_ROLE. @default false */
+  readonly executionRole?: boolean;
+}
+
 /** One emulator, the apps synthesized for it and the stacks deployed into it. */
 export class Scenario {
   static async start(scan: LeakScan, label: string, options: ScenarioOptions = {}): Promise<Scenario> {
@@ -205,6 +223,7 @@ export class Scenario {
 
   /** The provider Lambda's credentials (a role session in the test account). */
   readonly lambdaCredentials: Credentials;
+  private readonly sessions = new Map<string, Credentials>();
   /** Every progress line of every deployment. */
   readonly progress: string[] = [];
   private readonly deployments: Deployment[] = [];
@@ -240,22 +259,57 @@ export class Scenario {
     return this.synth((app) => build(new Stack(app, stackName)));
   }
 
+  /** A session of `roleName` in `account`, one per scenario (as a service keeps its role's credentials). */
+  session(account: string, roleName: string): Credentials {
+    const key = `${account}:${roleName}`;
+    let c = this.sessions.get(key);
+    if (!c) this.sessions.set(key, (c = this.emulator.issueCredentials(account, roleName)));
+    return c;
+  }
+
+  /** The provider Lambda's credentials in an account (PROVIDER_ROLE there). */
+  lambdaCredentialsFor(account: string): Credentials {
+    return account === TEST_ACCOUNT_ID ? this.lambdaCredentials : this.session(account, PROVIDER_ROLE);
+  }
+
+  /** CloudFormation's credentials in an account: the test user's in the first, the CDK execution role elsewhere. */
+  deployerCredentialsFor(account: string, region = this.emulator.region): Credentials {
+    return account === TEST_ACCOUNT_ID ? TEST_CREDENTIALS : this.session(account, deployerRoleName(account, region));
+  }
+
   /**
-   * Deploys a stack with the harness: the Lambda runs as the provider role, CloudFormation's own
-   * calls (the secrets) are the test user's.
+   * Deploys a stack with the harness into `options.account` (default the test account): the Lambda
+   * runs as the provider role there (or its template role with `executionRole`), CloudFormation's
+   * own calls (secrets, IAM, IVS L1 resources) are the account's deployer's.
    */
-  async deploy(assemblyDir: string, stackName = 'E2e', options: HarnessOptions = {}): Promise<Deployment> {
+  async deploy(assemblyDir: string, stackName = 'E2e', options: ScenarioDeployOptions = {}): Promise<Deployment> {
+    const { account = TEST_ACCOUNT_ID, executionRole = false, ...harness } = options;
+    if (!TEST_ACCOUNT_IDS.includes(account)) throw new Error(`scenario: the emulator knows no account ${account}`);
+    const region = harness.region ?? this.emulator.region;
     const d = await deploy(assemblyDir, stackName, {
       endpoint: this.emulator.url,
-      region: this.emulator.region,
-      accountId: TEST_ACCOUNT_ID,
-      credentials: this.lambdaCredentials,
-      deployerCredentials: TEST_CREDENTIALS,
+      region,
+      accountId: account,
+      credentials: this.lambdaCredentialsFor(account),
+      deployerCredentials: this.deployerCredentialsFor(account, region),
+      ...(executionRole ? { executionRoleCredentials: (arn: string) => this.session(arn.split(':')[4], arn.split('/').pop()!) } : {}),
       onProgress: (line) => this.progress.push(line),
-      ...options,
+      ...harness,
     });
     this.deployments.push(d);
     return d;
+  }
+
+  /** The latest deployment of `stackName` in `account` (fails when there is none). */
+  stack(stackName: string, account = TEST_ACCOUNT_ID): Deployment {
+    const found = this.deployments.filter((d) => d.stackName === stackName && d.accountId === account);
+    expect(found.map((d) => `${d.accountId}/${d.stackName}`)).not.toEqual([]);
+    return found[found.length - 1];
+  }
+
+  /** The outputs of the latest deployment of `stackName` in `account`, as its last operation left them. */
+  outputs(stackName: string, account = TEST_ACCOUNT_ID): Readonly<Record<string, string>> {
+    return this.stack(stackName, account).outputs;
   }
 
   /** An IVS client of the test user, for what happens behind the stack's back. */

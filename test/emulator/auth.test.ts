@@ -45,7 +45,7 @@ describe('SigV4 failures answer as AWS does', () => {
   test('IVS (restJson1): wrong secret, wrong region, wrong service, unknown key: 403', async () => {
     const cases: [IvsClient, string, RegExp][] = [
       [ivsClient({ ...TEST_CREDENTIALS, secretAccessKey: 'not-the-secret' }), 'InvalidSignatureException', /^The request signature we calculated does not match/],
-      [new IvsClient({ ...emulator.clientConfig(), region: 'eu-west-1', maxAttempts: 1 }), 'InvalidSignatureException', /^Credential should be scoped to a valid region/],
+      [new IvsClient({ ...emulator.clientConfig(), region: 'sa-east-1', maxAttempts: 1 }), 'InvalidSignatureException', /^Credential should be scoped to a valid region, not 'sa-east-1'/], // IVS is not offered there
       [ivsClient(TEST_CREDENTIALS, signedFor('secretsmanager')), 'InvalidSignatureException', /^Credential should be scoped to correct service: 'ivs'/],
       [ivsClient({ accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' }), 'UnrecognizedClientException', /^The security token included in the request is invalid/],
     ];

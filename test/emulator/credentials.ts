@@ -6,7 +6,7 @@ import { randomChars, UPPER_ALNUM, ALNUM } from './ids';
 /** The account the long-term test key belongs to. */
 export const TEST_ACCOUNT_ID = '111111111111';
 
-/** A second account, reachable only through AssumeRole (its own temporary credentials). */
+/** A second account, reachable only through AssumeRole of a role that trusts the caller (or `issueCredentials`). */
 export const SECOND_ACCOUNT_ID = '222222222222';
 
 /** Every account the emulator knows; a role in any other account cannot be assumed. */
@@ -21,7 +21,10 @@ export const TEST_CREDENTIALS = {
 /** The IAM user TEST_CREDENTIALS belong to. */
 export const TEST_USER_ARN = `arn:aws:iam::${TEST_ACCOUNT_ID}:user/cdk-ivs-emulator`;
 
-/** A role in the second account that TEST_CREDENTIALS may assume. */
+/**
+ * A role in the second account that TEST_CREDENTIALS may assume: a fixture the emulator seeds in
+ * IAM at start (and after `state.reset()`), trusting every principal of TEST_ACCOUNT_ID.
+ */
 export const SECOND_ACCOUNT_ROLE_ARN = `arn:aws:iam::${SECOND_ACCOUNT_ID}:role/CdkIvsEmulatorRole`;
 
 export interface Credentials {
@@ -39,6 +42,8 @@ export interface Principal {
   readonly arn: string;
   /** AIDA… for the user, AROA…:<session> for an assumed role. */
   readonly userId: string;
+  /** For a role session: the role's ARN (with its path), as trust policies name it. */
+  readonly roleArn?: string;
   readonly accessKeyId: string;
 }
 
@@ -71,16 +76,21 @@ export class KeyStore {
     });
   }
 
-  /** Temporary credentials for a role session, as AssumeRole returns them. */
-  issue(roleArn: string, sessionName: string, durationSeconds: number, now: Date): Credentials & { principal: Principal } {
+  /**
+   * Temporary credentials for a role session, as AssumeRole returns them. `roleId` is the IAM
+   * role's unique ID when the role exists in emulator IAM (else one derived from the ARN).
+   */
+  issue(roleArn: string, sessionName: string, durationSeconds: number, now: Date, roleId?: string): Credentials & { principal: Principal } {
     const [, , , , account, resource] = roleArn.split(':');
     const roleName = resource.slice('role/'.length).split('/').pop()!;
     const accessKeyId = `ASIA${randomChars(16, UPPER_ALNUM)}`;
+    // The session ARN names the role without its path (IAM User Guide, "IAM identifiers": assumed-role ARNs).
     const principal: Principal = {
       account,
       arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`,
-      userId: `AROA${stableId(roleArn)}:${sessionName}`,
+      userId: `${roleId ?? `AROA${stableId(roleArn)}`}:${sessionName}`,
       accessKeyId,
+      roleArn,
     };
     const record: KeyRecord = {
       secretAccessKey: randomChars(40, ALNUM),

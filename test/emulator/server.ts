@@ -1,35 +1,49 @@
 // The emulator's HTTP server: one endpoint on 127.0.0.1 speaking IVS (restJson1), Secrets Manager
-// (awsJson1_1) and STS (awsQuery), told apart by the request's shape. Every request goes through
-// the same pipeline:
+// (awsJson1_1), Cloud Control (awsJson1_0), STS and IAM (awsQuery), told apart by the request's
+// shape (and, for STS / IAM, the signature's service name). Every request goes through the same
+// pipeline:
 //   route → SigV4 → rate limit → injected fault → authorizer → model validation → operation →
 //   response shaped by the model (→ fault after the effect) → request log
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import { CLOUD_CONTROL_HANDLERS, CLOUD_CONTROL_UNSERVED, CloudControlOptions, CloudControlSettings, DEFAULT_CLOUD_CONTROL } from './cloud-control';
 import {
   Credentials, KeyStore, Principal, SECOND_ACCOUNT_ID, TEST_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS,
 } from './credentials';
 import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
-import { DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
+import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
+import { BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
+import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
+import { queryError, queryResponse } from './query';
+import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
 import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
-import { STS_HANDLERS, stsError, stsResponse } from './sts';
+import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
 
-export type ServiceName = 'ivs' | 'secretsmanager' | 'sts';
+export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam' | 'cloudcontrolapi';
+
+/** The IAM action prefix of each service (Cloud Control's actions are `cloudformation:GetResource`, …). */
+const ACTION_PREFIX: { readonly [s in ServiceName]: string } = {
+  ivs: 'ivs', secretsmanager: 'secretsmanager', sts: 'sts', iam: 'iam', cloudcontrolapi: 'cloudformation',
+};
 
 /** One request, as the emulator saw it. Inputs are logged with sensitive values redacted. */
 export interface LogEntry {
   readonly seq: number;
   readonly time: Date;
-  readonly service: ServiceName | 'unknown';
+  /** 'playback': a viewer's unsigned GET of a playback URL (playback.ts). */
+  readonly service: ServiceName | 'playback' | 'unknown';
   /** Operation name (`CreateChannel`, `PutSecretValue`, `AssumeRole`); '' when not recognized. */
   readonly operation: string;
   /** Account of the verified signer (absent when the signature was refused). */
   readonly account?: string;
+  /** Region of the verified credential scope: the region the request was served in. */
+  readonly region?: string;
   readonly principal?: string;
   /** HTTP status answered; 0 when the connection was reset or never answered. */
   readonly status: number;
@@ -43,6 +57,8 @@ export interface LogEntry {
   readonly throttled?: boolean;
   /** What an injected fault did. */
   readonly fault?: 'error' | 'reset' | 'hang' | 'latency';
+  /** What the emulator's policy evaluation decided, and what it did not model (and failed closed on). */
+  readonly notes?: readonly string[];
   /** Text of an unexpected emulator failure (a 500 that no fault injected). */
   readonly internalError?: string;
   readonly durationMs: number;
@@ -63,8 +79,13 @@ export interface AuthorizationRequest {
 export type Authorizer = (request: AuthorizationRequest) => string | undefined;
 
 export interface EmulatorOptions {
-  /** The region the endpoint serves (credential scopes must name it). @default 'us-east-1' */
+  /**
+   * The default region: of `clientConfig()`, `env()` and the state helpers. Each request is served
+   * in the region of its credential scope. @default 'us-east-1'
+   */
   readonly region?: string;
+  /** Regions served; a credential scope naming another is refused. @default IVS_REGIONS */
+  readonly regions?: readonly string[];
   /** @default 0 (a free port) */
   readonly port?: number;
   /** Rate limits; `false` turns them off. @default IVS's quotas at real speed */
@@ -77,8 +98,14 @@ export interface EmulatorOptions {
   readonly authorize?: Authorizer;
   /** Called with every log entry as it is written. */
   readonly onRequest?: (entry: LogEntry) => void;
-  /** The clock of signatures and credential expiry. @default () => new Date() */
+  /** Cloud Control behaviours the documentation leaves open. @default DEFAULT_CLOUD_CONTROL */
+  readonly cloudControl?: CloudControlOptions;
+  /** Whether BatchGetChannel / BatchGetStreamKey report missing and other-account ARNs in `errors`. @default DEFAULT_BATCH_GET */
+  readonly batchGet?: BatchGetOptions;
+  /** The clock of signatures and credential expiry (and of playback token expiry). @default () => new Date() */
   readonly clock?: () => Date;
+  /** Behaviours of the playback edge that IVS does not document (playback.ts). */
+  readonly playback?: PlaybackEdgeOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -97,6 +124,20 @@ const AUTH_ERRORS: { readonly [s in ServiceName]: { readonly [k in AuthFailureKi
     expiredToken: ['ExpiredTokenException', 400],
     invalidSignature: ['InvalidSignatureException', 400],
   },
+  cloudcontrolapi: {
+    missing: ['MissingAuthenticationTokenException', 400],
+    incomplete: ['IncompleteSignatureException', 400],
+    unrecognized: ['UnrecognizedClientException', 400],
+    expiredToken: ['ExpiredTokenException', 400],
+    invalidSignature: ['InvalidSignatureException', 400],
+  },
+  iam: {
+    missing: ['MissingAuthenticationToken', 403],
+    incomplete: ['IncompleteSignature', 400],
+    unrecognized: ['InvalidClientTokenId', 403],
+    expiredToken: ['ExpiredToken', 403],
+    invalidSignature: ['SignatureDoesNotMatch', 403],
+  },
   sts: {
     missing: ['MissingAuthenticationToken', 403],
     incomplete: ['IncompleteSignature', 400],
@@ -110,6 +151,8 @@ const THROTTLING: { readonly [s in ServiceName]: readonly [string, number, strin
   ivs: ['ThrottlingException', 429, 'Request was denied due to request throttling.'],
   secretsmanager: ['ThrottlingException', 400, 'Rate exceeded'],
   sts: ['Throttling', 400, 'Rate exceeded'],
+  iam: ['Throttling', 400, 'Rate exceeded'],
+  cloudcontrolapi: ['ThrottlingException', 429, 'Rate exceeded'],
 };
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -119,14 +162,17 @@ interface Exchange {
   readonly res: ServerResponse;
   readonly started: number;
   readonly requestId: string;
-  service: ServiceName | 'unknown';
+  service: ServiceName | 'playback' | 'unknown';
   operation: string;
   principal?: Principal;
+  /** Region of the verified credential scope. */
+  region?: string;
   arn?: string;
   input?: unknown;
   unknownMembers?: readonly string[];
   throttled?: boolean;
   fault?: LogEntry['fault'];
+  notes?: string[];
   /** A fault to apply once the operation has taken effect. */
   pendingFault?: FaultSpec;
   internalError?: string;
@@ -152,8 +198,17 @@ export class IvsEmulator {
   authorize: Authorizer | undefined;
   /** Latency added to every answer (real ms); change at run time. */
   latencyMs: number;
+  /** Cloud Control behaviours where the documentation is silent; change at run time. */
+  cloudControl: CloudControlSettings;
+  /** BatchGet behaviours where the API reference is silent; change at run time. */
+  batchGet: BatchGetSettings;
+  /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
+  /** Every region served. */
+  readonly regions: readonly string[];
   readonly keys = new KeyStore();
+  /** The playback edge: playback URLs served at `url` (see `playbackUrl()`). */
+  readonly playback: PlaybackEdge;
   private readonly quotas: IvsQuotas;
   private readonly clock: () => Date;
   private readonly onRequest?: (entry: LogEntry) => void;
@@ -165,13 +220,18 @@ export class IvsEmulator {
 
   private constructor(private readonly server: Server, options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
-    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region);
+    this.regions = [...(options.regions ?? IVS_REGIONS)];
+    if (!this.regions.includes(this.region)) throw new Error(`emulator: region ${this.region} is not one of the regions served (${this.regions.join(', ')})`);
+    this.state = new EmulatorState(TEST_ACCOUNT_ID, this.region, FIXTURE_ROLES);
     this.throttle = new Throttle(options.throttle === false ? { enabled: false } : options.throttle);
     this.quotas = { ...DEFAULT_IVS_QUOTAS, ...options.quotas };
     this.latencyMs = options.latencyMs ?? 0;
+    this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
+    this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
+    this.playback = new PlaybackEdge(this.state, options.playback, this.clock);
   }
 
   /** @internal use startEmulator() */
@@ -202,6 +262,11 @@ export class IvsEmulator {
     return `http://127.0.0.1:${this._port}`;
   }
 
+  /** The emulator's address of a channel's playback URL (`https://….playback.live-video.net/api/video/v1/…`). */
+  playbackUrl(ivsPlaybackUrl: string): string {
+    return toEmulatorPlaybackUrl(ivsPlaybackUrl, this.url);
+  }
+
   /** Log entries, optionally only those of one operation (`CreateChannel`, `secretsmanager:PutSecretValue`) or matching fields. */
   calls(filter?: string | Partial<Pick<LogEntry, 'service' | 'operation' | 'account' | 'status' | 'errorType'>>): LogEntry[] {
     if (filter === undefined) return [...this.log];
@@ -218,28 +283,32 @@ export class IvsEmulator {
 
   /**
    * Temporary credentials for a role in a known account, as AssumeRole would hand out, without a
-   * request (e.g. for a Lambda's environment).
+   * request (e.g. for a Lambda's environment: a service handing out its execution role's
+   * credentials). A role created through IAM keeps its path and role ID; any other name works too.
    */
   issueCredentials(account: string = SECOND_ACCOUNT_ID, roleName = 'CdkIvsEmulatorRole', durationSeconds = 3600): Required<Credentials> {
     if (!TEST_ACCOUNT_IDS.includes(account)) throw new Error(`emulator: unknown account ${account}`);
-    const c = this.keys.issue(`arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock());
+    const role = this.state.role(account, roleName);
+    const c = this.keys.issue(role?.arn ?? `arn:aws:iam::${account}:role/${roleName}`, 'emulator-session', durationSeconds, this.clock(), role?.roleId);
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken!, expiration: c.expiration! };
   }
 
-  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS by default). */
-  clientConfig(credentials: Credentials = TEST_CREDENTIALS): { endpoint: string; region: string; credentials: Credentials } {
-    return { endpoint: this.url, region: this.region, credentials };
+  /** `{ endpoint, region, credentials }` for an SDK client (TEST_CREDENTIALS, the default region unless given). */
+  clientConfig(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { endpoint: string; region: string; credentials: Credentials } {
+    return { endpoint: this.url, region, credentials };
   }
 
   /** Environment variables that point the SDK (e.g. a handler run in-process) at the emulator. */
-  env(credentials: Credentials = TEST_CREDENTIALS): { [name: string]: string } {
+  env(credentials: Credentials = TEST_CREDENTIALS, region: string = this.region): { [name: string]: string } {
     return {
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
       AWS_ENDPOINT_URL: this.url,
       AWS_ENDPOINT_URL_IVS: this.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ENDPOINT_URL_IAM: this.url,
+      AWS_ENDPOINT_URL_CLOUDCONTROL: this.url,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
@@ -272,19 +341,27 @@ export class IvsEmulator {
       const target = header(req, 'x-amz-target');
       const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
       const contentType = header(req, 'content-type') ?? '';
-      if (target !== undefined) {
+      if (target === undefined && isPlaybackRequest(req.method, rawPath)) {
+        ex.service = 'playback';
+        return await this.handlePlayback(ex, rawPath, rawQuery);
+      }
+      if (target !== undefined && target.startsWith('CloudApiService.')) {
+        ex.service = 'cloudcontrolapi';
+        await this.handleCloudControl(ex, target, rawPath, rawQuery, body);
+      } else if (target !== undefined) {
         ex.service = target.startsWith('secretsmanager.') ? 'secretsmanager' : 'unknown';
         await this.handleSecretsManager(ex, target, rawPath, rawQuery, body);
       } else if (rawPath === '/' && (contentType.startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(rawQuery))) {
-        ex.service = 'sts';
-        await this.handleSts(ex, rawPath, rawQuery, body);
+        // STS and IAM share the awsQuery shape; the signature's scope names the service.
+        ex.service = scopeService(header(req, 'authorization')) === 'iam' ? 'iam' : 'sts';
+        await this.handleQuery(ex, ex.service, rawPath, rawQuery, body);
       } else {
         ex.service = 'ivs';
         await this.handleIvs(ex, rawPath, rawQuery, body);
       }
     } catch (e) {
       if (e instanceof Silent) return;
-      const service = ex.service === 'unknown' ? 'ivs' : ex.service;
+      const service = ex.service === 'unknown' || ex.service === 'playback' ? 'ivs' : ex.service;
       if (e instanceof Answer) return this.answerError(ex, service, e.code, e.message, e.status);
       // Unexpected: an emulator bug. Answer 500 in the exchange's protocol and keep the text.
       ex.internalError = (e as Error).stack ?? String(e);
@@ -317,7 +394,9 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      const ctx = { state: this.state, account: principal.account, region: this.region, principalArn: principal.arn, operation, quotas: this.quotas };
+      const ctx = {
+        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
+      };
       output = handler(ctx, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
@@ -330,6 +409,20 @@ export class IvsEmulator {
     await this.afterEffect(ex, 'ivs');
     await this.delay(this.latencyMs);
     this.send(ex, op.code, payload === undefined ? undefined : 'application/json', payload);
+  }
+
+  /** A viewer's GET of a playback URL: no SigV4, no rate limit; the token (not logged) is the credential. */
+  private async handlePlayback(ex: Exchange, rawPath: string, rawQuery: string): Promise<void> {
+    const answer = this.playback.serve({ method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, baseUrl: this.url });
+    ex.operation = answer.resource;
+    ex.arn = answer.channelArn;
+    ex.input = { path: rawPath, token: new URLSearchParams(rawQuery).has('token'), origin: header(ex.req, 'origin') };
+    await this.delay(this.latencyMs);
+    if (!ex.res.destroyed && !ex.res.headersSent) {
+      ex.res.writeHead(answer.status, { 'x-amzn-RequestId': ex.requestId, ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      ex.res.end(answer.body);
+    }
+    this.record(ex, answer.status, answer.refusal);
   }
 
   private async handleSecretsManager(ex: Exchange, target: string, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
@@ -357,7 +450,7 @@ export class IvsEmulator {
       output = SECRETS_MANAGER_HANDLERS[operation]({
         state: this.state,
         account: principal.account,
-        region: this.region,
+        region: ex.region!,
         principalArn: principal.arn,
         operation,
         authorize: (resourceArn, resourceTags) => this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags),
@@ -371,32 +464,106 @@ export class IvsEmulator {
     this.send(ex, 200, 'application/x-amz-json-1.1', JSON.stringify(output));
   }
 
-  private async handleSts(ex: Exchange, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+  private async handleCloudControl(ex: Exchange, target: string, rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
+    const operation = target.slice('CloudApiService.'.length);
+    ex.operation = operation;
+    if (!CLOUD_CONTROL_HANDLERS[operation] && !CLOUD_CONTROL_UNSERVED.includes(operation)) {
+      return this.answerError(ex, 'cloudcontrolapi', 'UnknownOperationException', `Unknown operation ${target}`, 400);
+    }
+    let input: { [k: string]: unknown };
+    try {
+      const parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed;
+    } catch {
+      await this.authenticate(ex, 'cloudcontrolapi', rawPath, rawQuery, body);
+      return this.answerError(ex, 'cloudcontrolapi', 'SerializationException', 'The request body is not a JSON object.', 400);
+    }
+    ex.arn = typeof input.Identifier === 'string' ? input.Identifier : undefined;
+    ex.input = input;
+    const principal = await this.authenticate(ex, 'cloudcontrolapi', rawPath, rawQuery, body);
+    await this.gate(ex, 'cloudcontrolapi', principal);
+    if (!CLOUD_CONTROL_HANDLERS[operation]) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs emulator does not implement Cloud Control ${operation} (test/emulator/cloud-control.ts).`, 501);
+    this.checkAuthorizer(ex, 'cloudcontrolapi', principal);
+    let output: unknown;
+    try {
+      output = CLOUD_CONTROL_HANDLERS[operation]({
+        options: this.cloudControl,
+        callIvs: (op, ivsInput) => this.ivsOnBehalf(ex, principal, op, ivsInput),
+      }, input);
+    } catch (e) {
+      if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
+      throw e;
+    }
+    await this.afterEffect(ex, 'cloudcontrolapi');
+    await this.delay(this.latencyMs);
+    this.send(ex, 200, 'application/x-amz-json-1.0', JSON.stringify(output));
+  }
+
+  /**
+   * An IVS call a service makes as the caller (a Cloud Control handler): IVS's rate limit of the
+   * caller's account and region, validation, the authorizer, then the operation. Noted in the
+   * request's log entry; throws the IVS error (with its HTTP status).
+   */
+  private ivsOnBehalf(ex: Exchange, principal: Principal, operation: string, input: { [k: string]: unknown }): any {
+    const note = (result: string) => (ex.notes ??= []).push(`handler called ivs:${operation}: ${result}`);
+    const fail = (code: string, message: string, status: number) => {
+      note(code);
+      return new ServiceError(code, message, status);
+    };
+    if (!this.throttle.take('ivs', operation, principal.account, ex.region!, Date.now())) {
+      throw fail('ThrottlingException', THROTTLING.ivs[2], THROTTLING.ivs[1]);
+    }
+    const op = OPERATIONS[operation];
+    const { violations } = validate(op.input, input);
+    if (violations.length) throw fail('ValidationException', validationMessage(violations), 400);
+    const resourceArn = requestArn(input);
+    const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
+    if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
+    try {
+      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
+      note('200');
+      return out;
+    } catch (e) {
+      if (!(e instanceof ServiceError)) throw e;
+      throw fail(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
+    }
+  }
+
+  /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */
+  private async handleQuery(ex: Exchange, service: 'sts' | 'iam', rawPath: string, rawQuery: string, body: Buffer): Promise<void> {
     const params = new URLSearchParams(rawQuery);
     for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
     const action = params.get('Action') ?? '';
     ex.operation = action;
     ex.input = Object.fromEntries([...params].filter(([k]) => k !== 'Action' && k !== 'Version'));
-    const handler = STS_HANDLERS[action];
-    if (!handler) return this.answerError(ex, 'sts', 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
-    const principal = await this.authenticate(ex, 'sts', rawPath, rawQuery, body);
-    await this.gate(ex, 'sts', principal);
-    this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
-    let result: string;
+    const known = service === 'sts' ? STS_HANDLERS[action] : IAM_HANDLERS[action];
+    if (!known) return this.answerError(ex, service, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? ''}`, 400);
+    const principal = await this.authenticate(ex, service, rawPath, rawQuery, body);
+    await this.gate(ex, service, principal);
+    let result: string | undefined;
     try {
-      result = handler({ keys: this.keys, principal, now: this.clock() }, params);
+      if (service === 'sts') {
+        ex.arn = params.get('RoleArn') ?? undefined;
+        this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
+        result = STS_HANDLERS[action]({ keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n) }, params);
+      } else {
+        this.checkAuthorizer(ex, 'iam', principal, iamResourceArn(principal.account, params));
+        result = IAM_HANDLERS[action]({ state: this.state, account: principal.account, now: this.clock() }, params);
+      }
     } catch (e) {
       if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
       throw e;
     }
-    await this.afterEffect(ex, 'sts');
+    await this.afterEffect(ex, service);
     await this.delay(this.latencyMs);
-    this.send(ex, 200, 'text/xml', stsResponse(action, result, ex.requestId));
+    this.send(ex, 200, 'text/xml', queryResponse(service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE, action, result, ex.requestId));
   }
 
   /** Verifies the signature; answers the protocol's auth error and stops the pipeline if refused. */
   private async authenticate(ex: Exchange, service: ServiceName, rawPath: string, rawQuery: string, body: Buffer): Promise<Principal> {
-    const regions = service === 'sts' ? [this.region, 'us-east-1'] : [this.region];
+    // STS: its global endpoint is signed for us-east-1, each regional one for its region; IAM: us-east-1 only.
+    const regions = service === 'sts' ? [...new Set([...this.regions, STS_GLOBAL_REGION])] : service === 'iam' ? [IAM_SIGNING_REGION] : this.regions;
     const result = verifySignature(
       { method: ex.req.method ?? 'GET', rawPath, rawQuery, headers: ex.req.headers, body },
       { service, regions, keys: this.keys, now: this.clock() },
@@ -407,12 +574,13 @@ export class IvsEmulator {
       throw new Silent();
     }
     ex.principal = result.principal;
+    ex.region = result.region;
     return result.principal;
   }
 
   /** Rate limit, then injected faults that act before the operation. */
   private async gate(ex: Exchange, service: ServiceName, principal: Principal): Promise<void> {
-    if (!this.throttle.take(service, ex.operation, principal.account, this.region, Date.now())) {
+    if (!this.throttle.take(service, ex.operation, principal.account, ex.region!, Date.now())) {
       ex.throttled = true;
       const [code, status, message] = THROTTLING[service];
       await this.delay(this.latencyMs);
@@ -465,9 +633,13 @@ export class IvsEmulator {
 
   private checkAuthorizer(ex: Exchange, service: ServiceName, principal: Principal, resourceArn?: string, resourceTags?: { [k: string]: string }): void {
     if (!this.authorize) return;
-    const reason = this.authorize({ service, operation: ex.operation, action: `${service}:${ex.operation}`, principal, resourceArn, resourceTags });
+    const action = `${ACTION_PREFIX[service]}:${ex.operation}`;
+    const reason = this.authorize({ service, operation: ex.operation, action, principal, resourceArn, resourceTags });
     if (reason !== undefined) {
-      throw new Answer('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${service}:${ex.operation}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim(), service === 'ivs' ? 403 : service === 'sts' ? 403 : 400);
+      const message = `User: ${principal.arn} is not authorized to perform: ${action}${resourceArn ? ` on resource: ${resourceArn}` : ''} ${reason}`.trim();
+      // awsQuery services (STS, IAM) answer AccessDenied 403; IVS AccessDeniedException 403; Secrets Manager 400.
+      if (service === 'sts' || service === 'iam') throw new Answer('AccessDenied', message, 403);
+      throw new Answer('AccessDeniedException', message, service === 'ivs' ? 403 : 400);
     }
   }
 
@@ -493,12 +665,12 @@ export class IvsEmulator {
       contentType = 'application/json';
       // Modeled IVS errors carry `exceptionMessage`; the front door's own errors carry `message`.
       payload = JSON.stringify(isIvsError(code) ? { exceptionMessage: message } : { message });
-    } else if (service === 'secretsmanager') {
-      contentType = 'application/x-amz-json-1.1';
+    } else if (service === 'secretsmanager' || service === 'cloudcontrolapi') {
+      contentType = service === 'secretsmanager' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
       payload = JSON.stringify({ __type: code, Message: message });
     } else {
       contentType = 'text/xml';
-      payload = stsError(code, message, status, ex.requestId);
+      payload = queryError(service === 'iam' ? IAM_NAMESPACE : STS_NAMESPACE, code, message, status, ex.requestId);
     }
     this.send(ex, status, contentType, payload, headers, code);
   }
@@ -524,6 +696,7 @@ export class IvsEmulator {
       service: ex.service,
       operation: ex.operation,
       account: ex.principal?.account,
+      region: ex.region,
       principal: ex.principal?.arn,
       status,
       errorType,
@@ -532,6 +705,7 @@ export class IvsEmulator {
       unknownMembers: ex.unknownMembers,
       throttled: ex.throttled,
       fault: ex.fault,
+      notes: ex.notes,
       internalError: ex.internalError,
       durationMs: Date.now() - ex.started,
     };
@@ -551,6 +725,17 @@ function isIvsError(code: string): boolean {
 
 function shapeStatus(code: string): number | undefined {
   return isIvsError(code) ? shape(code).httpStatus : undefined;
+}
+
+/** The service name of a SigV4 Authorization header's credential scope (not yet verified). */
+function scopeService(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/[0-9]{8}\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization ?? '')?.[1];
+}
+
+/** The ARN of the role an IAM request names, for the authorizer. */
+function iamResourceArn(account: string, params: URLSearchParams): string | undefined {
+  const name = params.get('RoleName');
+  return name ? `arn:aws:iam::${account}:role/${name}` : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -133,7 +133,9 @@ export function verifySignature(req: WireRequest, opts: VerifyOptions): AuthResu
   if (key.kind === 'expired') return fail('expiredToken', 'The security token included in the request is expired');
 
   if (scopeService !== opts.service) return fail('invalidSignature', `Credential should be scoped to correct service: '${opts.service}'. `);
-  if (!opts.regions.includes(scopeRegion)) return fail('invalidSignature', `Credential should be scoped to a valid region. Region '${scopeRegion}' is not served here (expected ${opts.regions.join(' or ')}).`);
+  if (!opts.regions.includes(scopeRegion)) {
+    return fail('invalidSignature', `Credential should be scoped to a valid region, not '${scopeRegion}'. This endpoint serves ${opts.regions.join(', ')}.`);
+  }
   if (scopeDate !== dateHeader.slice(0, 8)) {
     return fail('invalidSignature', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${dateHeader.slice(0, 8)}', from '${dateHeader}'.`);
   }

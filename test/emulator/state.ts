@@ -106,6 +106,40 @@ export interface SecretRecord {
   deletedDate?: Date;
 }
 
+/** An IAM role (global: no region), as CreateRole made it. */
+export interface RoleRecord {
+  readonly arn: string;
+  readonly account: string;
+  readonly name: string;
+  readonly path: string;
+  /** `AROA` + 17 characters. */
+  readonly roleId: string;
+  readonly createDate: Date;
+  /** The trust policy, as given (JSON text). */
+  assumeRolePolicyDocument: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: { Key: string; Value: string }[];
+  /** Inline policies by name (JSON text). */
+  policies: Map<string, string>;
+  /** Seeded by the emulator at start (and after reset); not counted by isEmpty(). */
+  readonly fixture?: boolean;
+}
+
+/**
+ * A StartViewerSessionRevocation: "Starts the process of revoking the viewer session associated with a
+ * specified channel ARN and viewer ID. Optionally, you can provide a version to revoke viewer sessions
+ * less than and including that version." (IVS API reference; `viewerSessionVersionsLessThanOrEqualTo`
+ * defaults to 0). The playback edge (playback.ts) applies it.
+ */
+export interface ViewerSessionRevocation {
+  readonly channelArn: string;
+  readonly viewerId: string;
+  readonly versionsUpTo: number;
+  /** When it was requested (real time, ms). */
+  readonly at: number;
+}
+
 export type IvsRecord = ChannelRecord | StreamKeyRecord | PlaybackKeyPairRecord | RecordingConfigurationRecord | PlaybackRestrictionPolicyRecord;
 
 /** Every resource, without secret values (stream key values, SRT passphrases, secret strings). */
@@ -119,6 +153,7 @@ export interface Snapshot {
     arn: string; account: string; region: string; name: string; tags: { [k: string]: string };
     hasValue: boolean; versions: number; scheduledForDeletion: boolean;
   }[];
+  readonly roles: readonly { arn: string; account: string; name: string; policies: string[]; fixture: boolean }[];
 }
 
 export interface CreateSecretOptions {
@@ -137,6 +172,10 @@ function copy<T>(v: T): T {
   return structuredClone(v);
 }
 
+export function roleKey(account: string, name: string): string {
+  return `${account}:${name.toLowerCase()}`;
+}
+
 export class EmulatorState {
   readonly channels = new Map<string, ChannelRecord>();
   readonly streamKeys = new Map<string, StreamKeyRecord>();
@@ -144,8 +183,28 @@ export class EmulatorState {
   readonly recordingConfigurations = new Map<string, RecordingConfigurationRecord>();
   readonly playbackRestrictionPolicies = new Map<string, PlaybackRestrictionPolicyRecord>();
   readonly secrets = new Map<string, SecretRecord>();
+  /** IAM roles, keyed `<account>:<lower-case name>` (role names are unique per account regardless of case). */
+  readonly roles = new Map<string, RoleRecord>();
+  /** Viewer session revocations, oldest first. */
+  readonly viewerSessionRevocations: ViewerSessionRevocation[] = [];
 
-  constructor(readonly defaultAccount: string, readonly region: string) {}
+  /**
+   * @param fixtures roles seeded at start and again by reset() (e.g. the second account's role
+   *   that the first account may assume)
+   */
+  constructor(readonly defaultAccount: string, readonly region: string, private readonly fixtures: readonly RoleRecord[] = []) {
+    this.seedFixtures();
+  }
+
+  private seedFixtures(): void {
+    for (const r of this.fixtures) this.roles.set(roleKey(r.account, r.name), { ...copy(r), fixture: true });
+  }
+
+  /** A copy of a role (trust policy and inline policies included), looked up regardless of case. */
+  role(account: string, name: string): RoleRecord | undefined {
+    const r = this.roles.get(roleKey(account, name));
+    return r && copy(r);
+  }
 
   /**
    * Makes a channel live (as if an encoder were streaming to it) or offline. While live,
@@ -248,14 +307,19 @@ export class EmulatorState {
     return s && Object.fromEntries(s.tags.map((t) => [t.Key, t.Value]));
   }
 
+  /** Records a viewer session revocation (StartViewerSessionRevocation and its batch form). */
+  revokeViewerSession(channelArn: string, viewerId: string, versionsUpTo = 0): void {
+    this.viewerSessionRevocations.push({ channelArn, viewerId, versionsUpTo, at: Date.now() });
+  }
+
   /** Any IVS resource by ARN. */
   ivsResource(arn: string): IvsRecord | undefined {
     return this.channels.get(arn) ?? this.streamKeys.get(arn) ?? this.playbackKeyPairs.get(arn)
       ?? this.recordingConfigurations.get(arn) ?? this.playbackRestrictionPolicies.get(arn);
   }
 
-  /** Every resource (all accounts and regions), without secret values. */
-  snapshot(): Snapshot {
+  /** Every resource (all accounts and regions), without secret values; IAM roles without the seeded fixtures unless asked. */
+  snapshot(options: { includeFixtureRoles?: boolean } = {}): Snapshot {
     return copy({
       channels: [...this.channels.values()].map((c) => ({ arn: c.arn, account: c.account, region: c.region, name: c.name, live: !!c.live, tags: c.tags })),
       streamKeys: [...this.streamKeys.values()].map((k) => ({ arn: k.arn, account: k.account, region: k.region, channelArn: k.channelArn, tags: k.tags })),
@@ -275,26 +339,31 @@ export class EmulatorState {
         versions: s.versions.length,
         scheduledForDeletion: !!s.deletedDate,
       })),
+      roles: [...this.roles.values()].filter((r) => options.includeFixtureRoles || !r.fixture).map((r) => ({ arn: r.arn, account: r.account, name: r.name, policies: [...r.policies.keys()], fixture: !!r.fixture })),
     });
   }
 
   /**
-   * True when no IVS resource and no secret exists (secrets scheduled for deletion count as
-   * gone unless `countScheduledSecrets`).
+   * True when no IVS resource, no secret and no IAM role exists (secrets scheduled for deletion
+   * count as gone unless `countScheduledSecrets`; the seeded fixture roles never count).
    */
   isEmpty(options: { countScheduledSecrets?: boolean } = {}): boolean {
     const secrets = [...this.secrets.values()].filter((s) => options.countScheduledSecrets || !s.deletedDate);
+    const roles = [...this.roles.values()].filter((r) => !r.fixture);
     return this.channels.size + this.streamKeys.size + this.playbackKeyPairs.size + this.recordingConfigurations.size
-      + this.playbackRestrictionPolicies.size + secrets.length === 0;
+      + this.playbackRestrictionPolicies.size + secrets.length + roles.length === 0;
   }
 
-  /** Forgets every resource. */
+  /** Forgets every resource and role, then seeds the fixture roles again. */
   reset(): void {
+    this.roles.clear();
+    this.seedFixtures();
     this.channels.clear();
     this.streamKeys.clear();
     this.playbackKeyPairs.clear();
     this.recordingConfigurations.clear();
     this.playbackRestrictionPolicies.clear();
     this.secrets.clear();
+    this.viewerSessionRevocations.length = 0;
   }
 }

@@ -30,7 +30,8 @@ afterAll(() => removeEchoApps());
 const leftovers = () => fs.readdirSync(stateDir).map(decodeURIComponent).sort();
 
 async function deployApp(dir: string, options: HarnessOptions = {}): Promise<Deployment> {
-  const d = await deploy(dir, 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, ...options });
+  // No IAM endpoint here (a fake Secrets Manager at most): the provider's role keeps a made-up identity.
+  const d = await deploy(dir, 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options });
   deployments.push(d);
   return d;
 }
@@ -307,6 +308,10 @@ test('a handler past its Lambda timeout is killed; no answer means FAILED, and a
   expect(rec).toMatchObject({ status: 'FAILED', answeredBy: 'harness', invocations: 2, responseAttempts: 0 });
   expect(rec.reason).toMatch(/^CloudFormation did not receive a response from your Custom Resource\. Please check your logs for requestId \[[0-9a-f-]{36}\]\. \(harness: the Lambda timed out after 0\.5 seconds\)$/);
   expect(rec.logs.filter((l) => /Task timed out after 0\.50 seconds/.test(l))).toHaveLength(2);
+  // Lambda's retry of the same event keeps its request ID
+  const starts = rec.logs.filter((l) => l.startsWith('START RequestId: '));
+  expect(starts).toHaveLength(2);
+  expect(starts[1]).toBe(starts[0]);
   expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
   // no physical id was ever answered: nothing to delete
   expect(find(d.result.records, 'Slow', 'Delete')).toEqual([]);

@@ -4,8 +4,11 @@
  * - Custom resources (`Custom::*`, `AWS::CloudFormation::CustomResource`) whose ServiceToken is a
  *   Lambda function of the stack run through that function's asset, in a child process per
  *   invocation (lambda-runner.ts), and answer over the ResponseURL (response-server.ts).
- * - `AWS::SecretsManager::Secret` is created for real through the Secrets Manager endpoint given
- *   (secrets.ts).
+ * - `AWS::SecretsManager::Secret` (secrets.ts), the `AWS::IVS::*` types (ivs-resources.ts) and
+ *   `AWS::IAM::Role` / `Policy` (iam-resources.ts) are created for real through the endpoint
+ *   given (unless `skipTypes` lists them), with CloudFormation's credentials, their
+ *   properties checked against the resource schema (cfn-schema.ts); a change of a createOnly
+ *   property is a replacement (the new one first, the old one deleted in the cleanup).
  * - Every other resource type is skipped: it gets a made-up physical id (and `Arn` for GetAtt)
  *   so references to it resolve; it is listed in each result's `skipped`.
  *
@@ -17,18 +20,31 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { assetDirectory, loadStack, type StackArtifact } from './assembly';
+import { replacingChanges, resourceSchema, validateProperties } from './cfn-schema';
 import { reverseDeps, runGraph, Semaphore } from './graph';
 import { type Json, type JsonObject, jsonEqual, referencedIds, Resolver, stringifyScalars, TemplateError } from './intrinsics';
+import { IamResources } from './iam-resources';
+import { IvsResources } from './ivs-resources';
 import { type FunctionSpec, type Invocation, invoke, lambdaEnvironment } from './lambda-runner';
 import { ResponseServer } from './response-server';
-import { SecretsSimulator } from './secrets';
+import { SecretsResources } from './secrets';
+import {
+  handlerFailureText, NotFoundError, type ProviderContext, type ProviderSettings, type Provisioned, ProvisionError, type ResourceProvider,
+} from './simulated';
+import type { ReceivedResponse } from './response-server';
 import type {
-  Credentials, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
-  ResourceSnapshot, StackStatus, StepRecord,
+  Credentials, DuplicateDelivery, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
+  ResourceSnapshot, ResponseRecord, StackStatus, StepRecord,
 } from './types';
 
 /** Resource types the harness creates for real (through the emulator). */
-export const SIMULATED_TYPES: readonly string[] = ['AWS::SecretsManager::Secret'];
+export const SIMULATED_TYPES: readonly string[] = [
+  'AWS::SecretsManager::Secret', 'AWS::IAM::Role', 'AWS::IAM::Policy',
+  'AWS::IVS::Channel', 'AWS::IVS::StreamKey', 'AWS::IVS::PlaybackKeyPair', 'AWS::IVS::RecordingConfiguration', 'AWS::IVS::PlaybackRestrictionPolicy',
+];
+
+/** The service name in a handler's failure text (the Java SDK's, as stack events show it). */
+const SERVICE_NAMES: Record<string, string> = { IVS: 'Ivs', SecretsManager: 'SecretsManager', IAM: 'Iam' };
 
 export const isCustomResourceType = (type: string): boolean =>
   type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::');
@@ -91,18 +107,29 @@ interface CustomCall {
   readonly op: Op;
 }
 
-interface CustomOutcome {
+interface Tally {
+  readonly invocations: number;
+  readonly responseAttempts: number;
+  readonly responses: readonly ResponseRecord[];
+}
+
+interface CustomOutcome extends Tally {
   readonly status: 'SUCCESS' | 'FAILED';
   readonly reason?: string;
   readonly physicalId?: string;
   readonly data: Record<string, Json>;
   readonly noEcho: boolean;
   readonly requestId: string;
-  readonly invocations: number;
-  readonly responseAttempts: number;
+  readonly deliveries: number;
   readonly answeredBy: 'handler' | 'harness';
   readonly logs: string[];
+  /** Resolves when every delivery of the event has ended (a duplicate may outlive the answer). */
+  readonly done: Promise<void>;
+  /** The counts as they stand now (they grow while a duplicate delivery still runs). */
+  tally(): Tally;
 }
+
+type Answer = Omit<CustomOutcome, 'requestId' | 'deliveries' | 'logs' | 'done' | 'tally' | keyof Tally>;
 
 const policyOf = (def: JsonObject, key: string) => String(def[key] ?? 'Delete');
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,6 +142,10 @@ function redact(data: Record<string, Json>, noEcho: boolean): Record<string, Jso
 /** Deploys (creates) one stack of an assembly; the returned deployment holds the stack. */
 export async function deploy(assemblyDir: string, stackName?: string, options: HarnessOptions = {}): Promise<Deployment> {
   const stack = loadStack(assemblyDir, stackName);
+  if (options.accountId && stack.account && options.accountId !== stack.account) {
+    // The CDK CLI refuses the same ("Need to perform AWS calls for account …, but the current credentials are for …").
+    throw new Error(`harness: stack ${stack.stackName} is for account ${stack.account}; it cannot be deployed to account ${options.accountId}`);
+  }
   const region = options.region ?? stack.region ?? 'us-east-1';
   const server = await ResponseServer.start(region);
   let deployment: Deployment | undefined;
@@ -146,7 +177,9 @@ export class Deployment {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly processes = new Set<Invocation>();
   private readonly semaphore: Semaphore;
-  private readonly secrets: SecretsSimulator;
+  private readonly providers: ReadonlyMap<string, ResourceProvider>;
+  private readonly clients: Array<{ close(): void }>;
+  private readonly roleSessions = new Map<string, Credentials>();
   private readonly partition: string;
 
   /** Use `deploy()`. */
@@ -157,11 +190,18 @@ export class Deployment {
     this.partition = options.partition ?? 'aws';
     this.stackId = `arn:${this.partition}:cloudformation:${region}:${this.accountId}:stack/${this.stackName}/${randomUUID()}`;
     this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
-    this.secrets = new SecretsSimulator({
+    const settings: ProviderSettings = {
       region,
-      endpoint: this.endpointFor('SECRETS_MANAGER'),
       credentials: options.deployerCredentials ?? options.credentials ?? DEFAULT_CREDENTIALS,
-    });
+      endpointFor: (serviceId) => this.endpointFor(serviceId),
+      removedProperties: options.removedProperties ?? 'reset',
+    };
+    const secrets = new SecretsResources(settings);
+    const ivs = new IvsResources(settings);
+    const iam = new IamResources(settings);
+    this.clients = [secrets, ivs, iam];
+    const skip = new Set(options.skipTypes ?? []);
+    this.providers = new Map(Object.entries({ ...secrets.providers(), ...ivs.providers(), ...iam.providers() }).filter(([type]) => !skip.has(type)));
     if (options.failResponses) server.failNext(options.failResponses);
     this.model = this.buildModel(stack);
   }
@@ -181,15 +221,19 @@ export class Deployment {
 
   /** The resources the stack holds now. */
   resources(): ResourceSnapshot[] {
-    return [...this.live.values()].map((r) => ({
-      logicalId: r.logicalId,
-      resourceType: r.type,
-      kind: r.kind,
-      physicalId: r.physicalId,
-      data: r.data,
-      noEcho: r.noEcho,
-      properties: r.properties,
-    }));
+    return [...this.live.values()].map((r) => {
+      const sensitive = this.providers.get(r.type)?.sensitiveAttributes ?? [];
+      return {
+        logicalId: r.logicalId,
+        resourceType: r.type,
+        kind: r.kind,
+        physicalId: r.physicalId,
+        data: r.data,
+        noEcho: r.noEcho,
+        properties: r.properties,
+        attributes: Object.fromEntries(Object.entries(r.attributes).map(([k, v]) => [k, sensitive.includes(k) ? '*****' : v])),
+      };
+    });
   }
 
   resource(logicalId: string): ResourceSnapshot | undefined {
@@ -244,6 +288,8 @@ export class Deployment {
       const failedCreates = new Map<string, Live>();
       const inPlace = new Map<string, { old: Live; attempted: JsonObject }>();
       const replaced = new Map<string, Live>();
+      // A replacement that failed after making something (deleted in the rollback's cleanup).
+      const halfMade = new Map<string, Live>();
       const scopes: Scope[] = [{ model: newModel, live: newLive }, { model: oldModel, live: oldLive }];
 
       const step = async (id: string): Promise<boolean> => {
@@ -278,16 +324,23 @@ export class Deployment {
           return true;
         }
         if (old.kind === 'simulated') {
+          const provider = this.providers.get(type)!;
+          const schema = resourceSchema(type);
+          // A createOnly property changed: a new resource first, the old one goes in the cleanup.
+          const replacing = schema ? replacingChanges(schema, old.properties, props).length > 0 : false;
           try {
-            const r = await this.secrets.update(id, old.physicalId, old.properties, props);
-            newLive.set(id, { ...old, ...policies, physicalId: r.arn, attributes: { Id: r.arn }, properties: props });
-            if (r.replaced) replaced.set(id, old);
+            const made = replacing
+              ? this.inOwnAccount(await provider.create(this.providerContext(id), props))
+              : await provider.update(this.providerContext(id), old, old.properties, props);
+            newLive.set(id, { ...old, ...policies, physicalId: made.physicalId, attributes: made.attributes, properties: props });
+            if (replacing) replaced.set(id, old);
             else inPlace.set(id, { old, attempted: props });
-            this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: r.arn, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: made.physicalId, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return true;
           } catch (err) {
-            inPlace.set(id, { old, attempted: props });
-            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: errorText(err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            if (!replacing) inPlace.set(id, { old, attempted: props });
+            else if (err instanceof ProvisionError && err.physicalId) halfMade.set(id, { ...old, ...policies, physicalId: err.physicalId, attributes: err.attributes, properties: props });
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: this.failureText(type, err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return false;
           }
         }
@@ -350,11 +403,11 @@ export class Deployment {
         const base = { logicalId: id, resourceType: old.type, kind: old.kind, requestType: 'Update' as const, phase: 'rollback' as const };
         if (old.kind === 'simulated') {
           try {
-            await this.secrets.update(id, old.physicalId, attempted, old.properties);
+            await this.providers.get(old.type)!.update(this.providerContext(id), old, attempted, old.properties);
             this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'UPDATE_COMPLETE', physicalId: old.physicalId, requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return true;
           } catch (err) {
-            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: errorText(err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: this.failureText(old.type, err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return false;
           }
         }
@@ -376,6 +429,7 @@ export class Deployment {
         if (r) doomed.set(id, r);
       }
       for (const id of replaced.keys()) doomed.set(id, newLive.get(id)!);
+      for (const [id, r] of halfMade) doomed.set(id, r);
       if (rollbackOk) {
         this.stackProgress('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
         await this.deleteAll(newModel, doomed, op, 'cleanup', (_id, r) => r.deletionPolicy === 'Retain', rollbackScopes);
@@ -411,7 +465,7 @@ export class Deployment {
     this.closed = true;
     for (const p of this.processes) p.kill();
     await Promise.allSettled([...this.inflight]);
-    this.secrets.close();
+    for (const c of this.clients) c.close();
     await this.server.close();
   }
 
@@ -438,13 +492,18 @@ export class Deployment {
       return false;
     }
     if (kind === 'simulated') {
+      const entry = (made: Provisioned): Live => ({
+        logicalId: id, type, kind, physicalId: made.physicalId, data: {}, noEcho: false, properties: props, attributes: made.attributes, ...policies,
+      });
       try {
-        const r = await this.secrets.create(id, props);
-        live.set(id, { logicalId: id, type, kind, physicalId: r.arn, data: {}, noEcho: false, properties: props, attributes: { Id: r.arn }, ...policies });
-        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'CREATE_COMPLETE', physicalId: r.arn, durationMs: Date.now() - started, logs: [] });
+        const made = this.inOwnAccount(await this.providers.get(type)!.create(this.providerContext(id), props));
+        live.set(id, entry(made));
+        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'CREATE_COMPLETE', physicalId: made.physicalId, durationMs: Date.now() - started, logs: [] });
         return true;
       } catch (err) {
-        this.record(op, { ...base, status: 'FAILED', resourceStatus: 'CREATE_FAILED', reason: errorText(err), durationMs: Date.now() - started, logs: [] });
+        // Something was made before the failure: the rollback deletes it.
+        if (err instanceof ProvisionError && err.physicalId) failedCreates.set(id, entry({ physicalId: err.physicalId, attributes: err.attributes }));
+        this.record(op, { ...base, status: 'FAILED', resourceStatus: 'CREATE_FAILED', reason: this.failureText(type, err), durationMs: Date.now() - started, logs: [] });
         return false;
       }
     }
@@ -489,14 +548,19 @@ export class Deployment {
       }
       if (r.kind === 'simulated') {
         try {
-          await this.secrets.delete(r.physicalId);
-          target.delete(id);
-          this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'DELETE_COMPLETE', physicalId: r.physicalId, durationMs: Date.now() - started, logs: [] });
-          return true;
+          await this.providers.get(r.type)!.delete(this.providerContext(id), r, r.properties);
         } catch (err) {
-          this.record(op, { ...base, status: 'FAILED', resourceStatus: 'DELETE_FAILED', reason: errorText(err), durationMs: Date.now() - started, logs: [] });
-          return false;
+          // The handler answers NotFound for a resource deleted behind the stack's back; whether
+          // CloudFormation then calls the delete done is not documented (deleteNotFound).
+          const gone = err instanceof NotFoundError && (this.options.deleteNotFound ?? 'success') === 'success';
+          if (!gone) {
+            this.record(op, { ...base, status: 'FAILED', resourceStatus: 'DELETE_FAILED', reason: this.failureText(r.type, err), durationMs: Date.now() - started, logs: [] });
+            return false;
+          }
         }
+        target.delete(id);
+        this.record(op, { ...base, status: 'SUCCESS', resourceStatus: 'DELETE_COMPLETE', physicalId: r.physicalId, durationMs: Date.now() - started, logs: [] });
+        return true;
       }
       const out = await this.invokeCustom({
         logicalId: id, resourceType: r.type, requestType: 'Delete', properties: r.properties, physicalId: r.physicalId, scopes: lookup, op,
@@ -517,13 +581,16 @@ export class Deployment {
   private async invokeCustom(call: CustomCall): Promise<CustomOutcome> {
     const requestId = randomUUID();
     const logs: string[] = [];
-    const harnessFailure = (reason: string): CustomOutcome => ({
-      status: 'FAILED', reason, data: {}, noEcho: false, requestId, invocations: 0, responseAttempts: 0, answeredBy: 'harness', logs,
-    });
+    const harnessFailure = (reason: string): CustomOutcome => {
+      const tally = { invocations: 0, responseAttempts: 0, responses: [] };
+      return { status: 'FAILED', reason, data: {}, noEcho: false, requestId, deliveries: 0, answeredBy: 'harness', logs, ...tally, done: Promise.resolve(), tally: () => tally };
+    };
     const serviceToken = String(call.properties.ServiceToken ?? '');
     let fn: FunctionSpec;
+    let credentials: Credentials;
     try {
       fn = this.functionFor(serviceToken, call.scopes);
+      credentials = this.lambdaCredentials(fn);
     } catch (err) {
       return harnessFailure(errorText(err));
     }
@@ -544,7 +611,7 @@ export class Deployment {
     const serviceTimeout = this.options.serviceTimeoutSeconds ?? (Number(call.properties.ServiceTimeout) || 3600);
     const env = {
       ...fn.environment,
-      ...lambdaEnvironment(fn, this.region, this.options.credentials ?? DEFAULT_CREDENTIALS),
+      ...lambdaEnvironment(fn, this.region, credentials),
       ...this.endpointEnvironment(),
       ...this.options.environment,
     };
@@ -554,44 +621,81 @@ export class Deployment {
       call.op.logs.push(entry);
       this.options.onLog?.(entry);
     };
+    // "it's possible for it to receive the same event from Lambda multiple times because the queue
+    // itself is eventually consistent" (Lambda developer guide, invocation-async-error-handling).
+    const duplicate = this.duplicateOf(call);
+    // Which of two answers on one ResponseURL CloudFormation reads is not documented (duplicateAnswers).
+    const lastWins = duplicate !== undefined && (this.options.duplicateAnswers ?? 'first') === 'last';
 
     let invocations = 0;
+    let used: ReceivedResponse | undefined;
+    let ended!: () => void;
+    const done = new Promise<void>((r) => { ended = r; });
+    const tally = (): Tally => ({
+      invocations,
+      responseAttempts: pending.attempts,
+      responses: pending.responses.map((r) => {
+        const a = this.interpret(r.body, event);
+        return {
+          status: a.status, ...(a.reason !== undefined ? { reason: a.reason } : {}), ...(a.physicalId !== undefined ? { physicalId: a.physicalId } : {}),
+          data: redact(a.data, a.noEcho), noEcho: a.noEcho, receivedAt: r.receivedAt, used: r === used,
+        };
+      }),
+    });
     return new Promise<CustomOutcome>((resolve) => {
       let settled = false;
-      const settle = (o: Omit<CustomOutcome, 'requestId' | 'invocations' | 'responseAttempts' | 'logs'>) => {
+      const settle = (o: Answer, answer?: ReceivedResponse) => {
         if (settled) return;
         settled = true;
+        used = answer;
         clearTimeout(serviceTimer);
-        resolve({ ...o, requestId, invocations, responseAttempts: pending.attempts, logs });
+        resolve({ ...o, requestId, deliveries: duplicate ? 2 : 1, logs, done, tally, ...tally() });
       };
       const serviceTimer = setTimeout(() => settle({
         status: 'FAILED', data: {}, noEcho: false, answeredBy: 'harness',
         reason: `CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout of ${serviceTimeout} seconds. Please check your logs for requestId [${requestId}].`,
       }), serviceTimeout * 1000);
-      pending.response.then((r) => settle(this.interpret(r.body, event)));
+      if (!lastWins) pending.response.then((r) => settle(this.interpret(r.body, event), r));
+
+      let last = '';
+      const invokeOnce = async (awsRequestId: string): Promise<void> => {
+        const release = await this.semaphore.acquire();
+        try {
+          invocations++;
+          const inv = invoke({
+            fn, event, awsRequestId, env, timeoutSeconds: this.options.functionTimeoutSeconds,
+            responseRoute: { host: this.server.host, port: this.server.port, ca: this.server.ca },
+            onLog, nodeBinary: this.options.nodeBinary,
+          });
+          this.processes.add(inv);
+          const res = await inv.result.finally(() => this.processes.delete(inv));
+          last = res.timedOut
+            ? `the Lambda timed out after ${this.options.functionTimeoutSeconds ?? fn.timeoutSeconds} seconds`
+            : res.ok ? 'the Lambda returned without sending a response' : `the Lambda invocation failed (exit code ${res.exitCode}${res.signal ? `, ${res.signal}` : ''})`;
+        } finally {
+          release();
+        }
+      };
+      // Retries of a crashed or timed-out invocation keep its request ID ("duplicate invocations that
+      // returned an error or timed out and have the same request ID": AWS knowledge center,
+      // lambda-function-duplicate-invocations).
+      const lambdaRequestId = randomUUID();
+      const delivery = async () => {
+        const attempts = 1 + Math.max(0, this.options.lambdaRetries ?? 0);
+        for (let i = 0; i < attempts && !settled && !pending.received; i++) await invokeOnce(lambdaRequestId);
+      };
+      const redelivery = () => invokeOnce(duplicate?.awsRequestId === 'new' ? randomUUID() : lambdaRequestId);
 
       const runs = (async () => {
-        const attempts = 1 + Math.max(0, this.options.lambdaRetries ?? 0);
-        let last = '';
-        for (let i = 0; i < attempts && !settled && !pending.received; i++) {
-          const release = await this.semaphore.acquire();
-          try {
-            if (settled || pending.received) break;
-            invocations++;
-            const inv = invoke({
-              fn, event, awsRequestId: randomUUID(), env, timeoutSeconds: this.options.functionTimeoutSeconds,
-              responseRoute: { host: this.server.host, port: this.server.port, ca: this.server.ca },
-              onLog, nodeBinary: this.options.nodeBinary,
-            });
-            this.processes.add(inv);
-            const res = await inv.result.finally(() => this.processes.delete(inv));
-            last = res.timedOut
-              ? `the Lambda timed out after ${this.options.functionTimeoutSeconds ?? fn.timeoutSeconds} seconds`
-              : res.ok ? 'the Lambda returned without sending a response' : `the Lambda invocation failed (exit code ${res.exitCode}${res.signal ? `, ${res.signal}` : ''})`;
-          } finally {
-            release();
-          }
+        if (!duplicate) await delivery();
+        else if (duplicate.mode === 'concurrent') await Promise.all([delivery(), redelivery()]);
+        else {
+          await delivery();
+          await redelivery();
         }
+        // Every delivery has ended: under `last` the last answer written decides.
+        const final = pending.responses[pending.responses.length - 1];
+        if (lastWins && final) settle(this.interpret(final.body, event), final);
         // No answer can come any more: fail now instead of waiting out the ServiceTimeout.
         if (!pending.received) {
           settle({
@@ -600,13 +704,20 @@ export class Deployment {
           });
         }
         pending.dispose();
+        ended();
       })();
       this.track(runs);
     });
   }
 
+  /** The duplicate delivery chosen for a request, if any (the first rule that matches). */
+  private duplicateOf(call: CustomCall): DuplicateDelivery | undefined {
+    return (this.options.duplicateDeliveries ?? []).find((d) =>
+      (d.logicalId === undefined || d.logicalId === call.logicalId) && (d.requestType === undefined || d.requestType === call.requestType));
+  }
+
   /** CloudFormation's reading of a response body. */
-  private interpret(body: string, event: JsonObject): Omit<CustomOutcome, 'requestId' | 'invocations' | 'responseAttempts' | 'logs'> {
+  private interpret(body: string, event: JsonObject): Answer {
     const fail = (reason: string) => ({ status: 'FAILED' as const, reason, data: {}, noEcho: false, answeredBy: 'handler' as const });
     if (Buffer.byteLength(body, 'utf8') > 4096) return fail('Response object is too long.');
     let r: JsonObject;
@@ -653,7 +764,47 @@ export class Deployment {
 
   private kindOf(type: string): ResourceKind {
     if (isCustomResourceType(type)) return 'custom';
-    return SIMULATED_TYPES.includes(type) ? 'simulated' : 'skipped';
+    return this.providers.has(type) ? 'simulated' : 'skipped';
+  }
+
+  /**
+   * An invocation's credentials: `credentials`, or with `executionRoleCredentials` a session of the
+   * function's execution role (its resolved `Role`), as Lambda hands out; one session per role
+   * and deployment (Lambda keeps a role's credentials for the execution environment's life).
+   */
+  private lambdaCredentials(fn: FunctionSpec): Credentials {
+    const issue = this.options.executionRoleCredentials;
+    if (!issue) return this.options.credentials ?? DEFAULT_CREDENTIALS;
+    if (!fn.roleArn) throw new Error(`harness: ${fn.logicalId} has no Role; executionRoleCredentials needs the function's execution role`);
+    let c = this.roleSessions.get(fn.roleArn);
+    if (!c) this.roleSessions.set(fn.roleArn, (c = issue(fn.roleArn)));
+    return c;
+  }
+
+  private providerContext(logicalId: string): ProviderContext {
+    return { logicalId, stackName: this.stackName, stackId: this.stackId, region: this.region, accountId: this.accountId, partition: this.partition };
+  }
+
+  /**
+   * A resource made with deployer credentials of another account lands there, not in the stack's:
+   * a misuse of the harness, failed (and rolled back) rather than left to confuse the test.
+   */
+  private inOwnAccount(made: Provisioned): Provisioned {
+    const arn = made.attributes.Arn ?? (made.physicalId.startsWith('arn:') ? made.physicalId : undefined);
+    const account = arn?.split(':')[4];
+    if (account && account !== this.accountId) {
+      throw new ProvisionError(`harness: ${arn} was made in account ${account}, but the stack is in ${this.accountId}; deployerCredentials belong to another account`,
+        made.physicalId, made.attributes);
+    }
+    return made;
+  }
+
+  /** A simulated resource's failure: the handler's text for a service error, else the error's message. */
+  private failureText(type: string, err: unknown): string {
+    const cause = (err instanceof ProvisionError || err instanceof NotFoundError) && err.cause !== undefined ? err.cause : err;
+    if ((cause as { $metadata?: unknown }).$metadata === undefined) return errorText(cause);
+    const service = type.split('::')[1];
+    return handlerFailureText(SERVICE_NAMES[service] ?? service, cause, randomUUID());
   }
 
   private resolver(model: Model, live: ReadonlyMap<string, Live>, maskNoEcho = false): Resolver {
@@ -694,7 +845,10 @@ export class Deployment {
     const resolved = this.resolver(model, live).resolve(def.Properties ?? {});
     if (!isObject(resolved)) throw new TemplateError('Template error: Properties must be an object');
     // CloudFormation hands a custom resource every scalar as a string.
-    return kind === 'custom' ? (stringifyScalars(resolved) as JsonObject) : resolved;
+    if (kind === 'custom') return stringifyScalars(resolved) as JsonObject;
+    // A registry type's properties are validated against its schema before any handler runs.
+    const schema = kind === 'simulated' ? resourceSchema(String(def.Type)) : undefined;
+    return schema ? validateProperties(schema, resolved) : resolved;
   }
 
   private resolveOutputs(model: Model, live: ReadonlyMap<string, Live>): Record<string, string> {
@@ -767,6 +921,7 @@ export class Deployment {
         timeoutSeconds: Number(props.Timeout ?? 3),
         memorySize: Number(props.MemorySize ?? 128),
         environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        ...(typeof props.Role === 'string' ? { roleArn: props.Role } : {}),
       };
     }
     throw new Error(`harness: the ServiceToken ${serviceToken || '(none)'} is not a Lambda function of this stack; the harness can only run the stack's own functions`);
@@ -827,19 +982,20 @@ export class Deployment {
     return result;
   }
 
-  private record(op: Op, step: Omit<StepRecord, 'startedAt'>): void {
+  private record(op: Op, step: Omit<StepRecord, 'startedAt'>): StepRecord {
     const rec: StepRecord = { ...step, startedAt: Date.now() - step.durationMs };
     op.records.push(rec);
     this.progress({
       stackName: this.stackName, logicalId: rec.logicalId, resourceType: rec.resourceType, status: rec.resourceStatus,
       phase: rec.phase, physicalId: rec.physicalId, reason: rec.reason, durationMs: rec.durationMs,
     });
+    return rec;
   }
 
   private recordCustom(op: Op, base: { logicalId: string; resourceType: string; kind: ResourceKind; requestType: RequestType; phase: Phase },
     out: CustomOutcome, started: number, properties: JsonObject, oldProperties?: JsonObject, requestPhysicalId?: string): void {
     const verb = base.requestType.toUpperCase();
-    this.record(op, {
+    const rec = this.record(op, {
       ...base,
       status: out.status,
       resourceStatus: `${verb}_${out.status === 'SUCCESS' ? 'COMPLETE' : 'FAILED'}`,
@@ -854,9 +1010,14 @@ export class Deployment {
       ...(oldProperties !== undefined ? { oldProperties } : {}),
       invocations: out.invocations,
       responseAttempts: out.responseAttempts,
+      deliveries: out.deliveries,
+      responses: out.responses,
       answeredBy: out.answeredBy,
       logs: out.logs,
     });
+    // A duplicate delivery may still run after the answer: its invocation and answer join the record
+    // when it ends (before the operation's result, which waits for every invocation).
+    this.track(out.done.then(() => Object.assign(rec, out.tally())));
   }
 
   private stackProgress(status: string, reason?: string): void {

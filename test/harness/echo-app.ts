@@ -1,11 +1,12 @@
 /**
  * Tiny CDK apps for the harness's own tests: one CustomResourceProvider (the CDK response
- * wrapper around fixtures/echo-handler) and whatever custom resources a test declares.
+ * wrapper around fixtures/echo-handler) and whatever custom resources a test declares, or a plain
+ * stack of L1 resources (synthStack).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Stack } from 'aws-cdk-lib';
+import { App, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 
 export const ECHO_HANDLER_DIR = path.join(__dirname, 'fixtures', 'echo-handler');
 
@@ -21,6 +22,16 @@ export interface EchoApp {
   readonly provider: CustomResourceProvider;
   /** Adds a `Custom::Echo` resource. */
   echo(id: string, properties: Record<string, unknown>, serviceTimeout?: Duration): CustomResource;
+}
+
+/** Synthesizes a plain stack (no provider) into a fresh temporary directory; returns the directory. */
+export function synthStack(build: (stack: Stack) => void, stackName = 'L1Stack', props: StackProps = {}): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-app-'));
+  made.push(outdir);
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  build(new Stack(app, stackName, props));
+  app.synth();
+  return outdir;
 }
 
 /** Synthesizes a stack named `stackName` into a fresh temporary directory; returns the directory. */

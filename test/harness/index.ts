@@ -1,6 +1,7 @@
 /**
- * Local deploy harness: plays CloudFormation for the custom resources of a synthesized cloud
- * assembly, running each through its asset exactly as synthesized. See deployment.ts.
+ * Local deploy harness: plays CloudFormation for a stack of a synthesized cloud assembly, running
+ * its custom resources through their asset exactly as synthesized and creating its secrets, IAM
+ * roles and IVS resources through the emulator. See deployment.ts.
  *
  *   const stack = await deploy('cdk.out', 'MyStack', { endpoint: emulator.url, onProgress: console.log });
  *   stack.result.stackStatus;     // 'CREATE_COMPLETE' or 'ROLLBACK_COMPLETE'
@@ -14,5 +15,7 @@ export type { StackArtifact } from './assembly';
 export { Resolver, TemplateError, stringifyScalars, referencedIds, jsonEqual } from './intrinsics';
 export type { Json, JsonObject } from './intrinsics';
 export { ResponseServer } from './response-server';
+export { resourceSchema, validateProperties, replacingChanges, ModelValidationError } from './cfn-schema';
+export type { ResourceSchema, PropertySchema } from './cfn-schema';
 export type { FunctionSpec } from './lambda-runner';
 export * from './types';

@@ -32,6 +32,8 @@ export interface FunctionSpec {
   readonly memorySize: number;
   /** The function's resolved `Environment.Variables`. */
   readonly environment: Record<string, string>;
+  /** The function's resolved `Role` (its execution role's ARN). */
+  readonly roleArn?: string;
 }
 
 export interface InvocationOptions {

@@ -25,6 +25,8 @@ export interface PendingResponse {
   readonly url: string;
   /** Resolves with the first accepted PUT. */
   readonly response: Promise<ReceivedResponse>;
+  /** Every accepted PUT, in the order received (S3 keeps the last one written). */
+  readonly responses: readonly ReceivedResponse[];
   /** Whether a PUT was accepted. */
   readonly received: boolean;
   /** PUTs to this URL so far, including refused ones. */
@@ -37,6 +39,7 @@ interface Entry {
   signature: string;
   attempts: number;
   received: boolean;
+  responses: ReceivedResponse[];
   resolve: (r: ReceivedResponse) => void;
 }
 
@@ -111,11 +114,12 @@ export class ResponseServer {
     ].join('&');
     let resolve!: (r: ReceivedResponse) => void;
     const response = new Promise<ReceivedResponse>((r) => { resolve = r; });
-    const entry: Entry = { signature, attempts: 0, received: false, resolve };
+    const entry: Entry = { signature, attempts: 0, received: false, responses: [], resolve };
     this.entries.set(key, entry);
     return {
       url: `https://${this.host}${key}?${query}`,
       response,
+      responses: entry.responses,
       get received() { return entry.received; },
       get attempts() { return entry.attempts; },
       dispose: () => { this.entries.delete(key); },
@@ -146,9 +150,13 @@ export class ResponseServer {
       this.failures.count--;
       return { status: this.failures.status, body: s3Error('InternalError', 'We encountered an internal error. Please try again.') };
     }
+    // "If it receives multiple write requests for the same object simultaneously, it overwrites
+    // all but the last object written" (S3 PutObject): every PUT is accepted, each is kept here.
+    const received = { body, receivedAt: Date.now() };
+    entry.responses.push(received);
     if (!entry.received) {
       entry.received = true;
-      entry.resolve({ body, receivedAt: Date.now() });
+      entry.resolve(received);
     }
     return { status: 200, body: '' };
   }

@@ -19,7 +19,15 @@ export interface HarnessOptions {
   /** The Lambda execution role's credentials, handed to every invocation.
    * @default AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY */
   readonly credentials?: Credentials;
-  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets).
+  /**
+   * Runs each invocation as the function's execution role: called with the function's resolved
+   * `Role` (the simulated role's ARN), returns that role's credentials (e.g.
+   * `(arn) => emulator.issueCredentials(account, roleName)`, as Lambda hands them out), so that
+   * where the endpoint evaluates policies the handler runs with its real policy.
+   * @default every invocation gets `credentials`
+   */
+  readonly executionRoleCredentials?: (roleArn: string) => Credentials;
+  /** Credentials of CloudFormation itself, for the resources the harness simulates (secrets, IAM, IVS).
    * @default credentials */
   readonly deployerCredentials?: Credentials;
   /** One endpoint for every AWS service (AWS_ENDPOINT_URL in the Lambda; also the harness's own
@@ -28,6 +36,9 @@ export interface HarnessOptions {
   /** Per-service endpoints by SDK service id: `{ IVS: url, SECRETS_MANAGER: url, STS: url }`
    * (camelCase `secretsManager` works too). Each becomes AWS_ENDPOINT_URL_<ID> in the Lambda. */
   readonly serviceEndpoints?: Record<string, string>;
+  /** Resource types to skip (made-up identity, listed in `skipped`) although the harness could
+   * simulate them, e.g. `['AWS::IAM::Role', 'AWS::IAM::Policy']` without an IAM endpoint. */
+  readonly skipTypes?: readonly string[];
   /** Extra environment variables for every invocation (win over the function's own). */
   readonly environment?: Record<string, string>;
   /** Template parameter values (win over Default). */
@@ -42,10 +53,38 @@ export interface HarnessOptions {
    * @default 4 */
   readonly concurrency?: number;
   /** Re-invocations after a crash or timeout without an answer (Lambda retries an asynchronous
-   * invocation twice, after 1 and 2 minutes; here immediately). @default 0 */
+   * invocation twice, after 1 and 2 minutes; here immediately, with the same Lambda request ID). @default 0 */
   readonly lambdaRetries?: number;
   /** The response server answers 500 to the first N PUTs. @default 0 */
   readonly failResponses?: number;
+  /**
+   * Events delivered twice, as Lambda's asynchronous invocation may ("it's possible for it to
+   * receive the same event from Lambda multiple times", Lambda developer guide): the same event
+   * (same RequestId and ResponseURL) to a second invocation. The first rule that matches a request
+   * applies. @default none
+   */
+  readonly duplicateDeliveries?: readonly DuplicateDelivery[];
+  /**
+   * Two answers on one ResponseURL (a presigned S3 PUT: S3 keeps the last object written; when
+   * CloudFormation reads it is not documented): `first` — the first answer decides, as soon as it
+   * arrives; `last` — the last answer decides, once every delivery of the event has ended.
+   * Applies to the requests `duplicateDeliveries` matches. @default 'first'
+   */
+  readonly duplicateAnswers?: 'first' | 'last';
+  /**
+   * A simulated resource's property removed from the template, on an update: `reset` sends what
+   * its absence stands for (the schema default, "" where the schema allows it, [] for a list);
+   * `keep` sends nothing, leaving the old value. The handlers' behaviour is not documented.
+   * @default 'reset'
+   */
+  readonly removedProperties?: 'reset' | 'keep';
+  /**
+   * A simulated resource's delete finding it gone already (handler error code NotFound, e.g. deleted
+   * behind the stack's back): `success` counts it deleted, `failed` is DELETE_FAILED. The handler
+   * contract requires the NotFound answer; what CloudFormation makes of it is not documented.
+   * @default 'success'
+   */
+  readonly deleteNotFound?: 'success' | 'failed';
   /** One line per resource step (and per stack status change), for a demo or a test. */
   readonly onProgress?: (line: string, event: ProgressEvent) => void;
   /** Every log event of every invocation, as it is written. */
@@ -55,6 +94,33 @@ export interface HarnessOptions {
 }
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
+
+/** Which requests are delivered twice, and how. */
+export interface DuplicateDelivery {
+  /** @default every resource */
+  readonly logicalId?: string;
+  /** @default every request type */
+  readonly requestType?: RequestType;
+  /** `sequential`: the second delivery starts when the first (with its retries) has ended;
+   * `concurrent`: both start at once (each takes a `concurrency` slot). */
+  readonly mode: 'sequential' | 'concurrent';
+  /** The second invocation's Lambda request ID (context.awsRequestId): the first's, or a new one
+   * (not documented for a duplicate of the queue). @default 'same' */
+  readonly awsRequestId?: 'same' | 'new';
+}
+
+/** One answer PUT to a ResponseURL and accepted, as CloudFormation would read it. */
+export interface ResponseRecord {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly reason?: string;
+  readonly physicalId?: string;
+  /** Values replaced by '*****' when the answer had NoEcho. */
+  readonly data: Record<string, Json>;
+  readonly noEcho: boolean;
+  readonly receivedAt: number;
+  /** The answer CloudFormation took. */
+  readonly used: boolean;
+}
 export type Phase = 'create' | 'update' | 'rollback' | 'cleanup' | 'delete';
 export type ResourceKind = 'custom' | 'simulated' | 'skipped';
 
@@ -97,9 +163,14 @@ export interface StepRecord {
   readonly requestId?: string;
   readonly properties?: JsonObject;
   readonly oldProperties?: JsonObject;
-  /** Custom resources: Lambda invocations made, PUTs received for the ResponseURL. */
+  /** Custom resources: Lambda invocations made (retries and duplicate deliveries included), PUTs
+   * received for the ResponseURL (refused ones included). */
   readonly invocations?: number;
   readonly responseAttempts?: number;
+  /** Custom resources: deliveries of the event (2 when `duplicateDeliveries` matched). */
+  readonly deliveries?: number;
+  /** Custom resources: every accepted answer, in arrival order; `used` marks the one taken. */
+  readonly responses?: readonly ResponseRecord[];
   /** 'handler' when the answer came over the ResponseURL, 'harness' when CloudFormation's side
    * decided (no answer in time, invalid answer, template error). */
   readonly answeredBy?: 'handler' | 'harness';
@@ -142,6 +213,10 @@ export interface ResourceSnapshot {
   /** Custom resources: the answer's Data (not masked: GetAtt sees it). */
   readonly data: Readonly<Record<string, Json>>;
   readonly noEcho: boolean;
-  /** The properties last applied (custom resources: as handed over, all scalars strings). */
+  /** The properties last applied (custom resources: as handed over, all scalars strings; simulated
+   * ones: as validated against the schema). */
   readonly properties: JsonObject;
+  /** Simulated and skipped resources: the Fn::GetAtt attributes (secret ones, e.g. a stream key's
+   * Value, as '*****'). */
+  readonly attributes: Readonly<Record<string, string>>;
 }

@@ -100,3 +100,41 @@ export async function failureOf(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected the handler to fail');
 }
+
+/** Another account and region, reached through a role (TARGET_FIELDS). */
+export const OTHER_ACCOUNT = '222222222222';
+export const OTHER_REGION = 'us-west-2';
+export const ROLE_ARN = `arn:aws:iam::${OTHER_ACCOUNT}:role/IvsCrossAccount`;
+export const EXTERNAL_ID = 'cdk-ivs-external-id-0001';
+export const OTHER_CHANNEL_ARN = `arn:aws:ivs:${OTHER_REGION}:${OTHER_ACCOUNT}:channel/otherABCDefgh`;
+export const OTHER_STREAM_KEY_ARN = `arn:aws:ivs:${OTHER_REGION}:${OTHER_ACCOUNT}:stream-key/otherKeyDefgh`;
+
+/** What STS AssumeRole answers; the secret access key and session token are secrets too. */
+export const ASSUMED = {
+  AccessKeyId: 'ASIAEXAMPLEASSUMED01',
+  SecretAccessKey: 'AsSuMeDsEcReTaCcEsSkEy0001',
+  SessionToken: 'AsSuMeDsEsSiOnToKeN0001',
+  Expiration: new Date('2026-12-01T22:00:00Z'),
+};
+
+/** The credentials the SDK signs with after that AssumeRole. */
+export const ASSUMED_CREDENTIALS = {
+  accessKeyId: ASSUMED.AccessKeyId,
+  secretAccessKey: ASSUMED.SecretAccessKey,
+  sessionToken: ASSUMED.SessionToken,
+  expiration: ASSUMED.Expiration,
+};
+
+/**
+ * An answer given as the SDK gives it: after resolving the client's credentials, as its signer does
+ * before sending (aws-sdk-client-mock replaces `send`, so nothing else would run an assumed role's AssumeRole).
+ * For aws-sdk-client-mock's `callsFake`; an Error is thrown instead of returned.
+ */
+export function signed(answer: object | (() => object)) {
+  return async (_input: unknown, getClient: () => { config: { credentials: () => Promise<unknown> } }) => {
+    await getClient().config.credentials();
+    const value = typeof answer === 'function' ? answer() : answer;
+    if (value instanceof Error) throw value;
+    return value;
+  };
+}

@@ -30,7 +30,7 @@ test('an unknown resource type fails with a clean reason', async () => {
   const error = await failureOf(handler(makeEvent('Custom::IvsStage', 'Create'), makeContext()));
 
   // THEN
-  expect(error.message).toBe('Custom::IvsStage Resource: unknown resource type; this provider serves Custom::IvsChannel, Custom::IvsStreamKey, Custom::IvsPlaybackKeyPair');
+  expect(error.message).toBe('Custom::IvsStage Resource: unknown resource type; this provider serves Custom::IvsChannel, Custom::IvsStreamKey, Custom::IvsPlaybackKeyPair, Custom::IvsChannelLookup');
   expect(error.stack).toBe(error.message);
   expect(ivs).not.toHaveReceivedAnyCommand();
 });

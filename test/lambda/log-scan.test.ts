@@ -1,9 +1,12 @@
-// Captures every log line of a full lifecycle of all three resource types, run through aws-cdk-lib's
-// response wrapper as in the Lambda, and asserts that no stream key value, SRT passphrase or private
-// key appears in any of them, while they do reach the secrets (so this test can fail).
+// Captures every log line of a full lifecycle of all three resource types, and of lookups and
+// adoptions through a role, run through aws-cdk-lib's response wrapper as in the Lambda, and asserts
+// that no stream key value, SRT passphrase, private key or assumed credential appears in any of them,
+// while they do reach the secrets (so these tests can fail).
 
 import * as path from 'node:path';
 import {
+  BatchGetChannelCommand,
+  BatchGetStreamKeyCommand,
   CreateChannelCommand,
   CreateStreamKeyCommand,
   DeleteChannelCommand,
@@ -20,13 +23,14 @@ import {
   UpdateChannelCommand,
 } from '@aws-sdk/client-ivs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import type { CustomResourceEvent } from '../../lambda/types';
 import {
-  CHANNEL_ARN, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, REQUEST_ID, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN,
-  STREAM_KEY_VALUE, conflict, ivsChannel, ivsStreamKey, makeContext, makeEvent,
+  ASSUMED, CHANNEL_ARN, EXTERNAL_ID, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, OTHER_CHANNEL_ARN, OTHER_REGION, OTHER_STREAM_KEY_ARN,
+  REQUEST_ID, ROLE_ARN, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE, conflict, ivsChannel, ivsStreamKey, makeContext, makeEvent, signed,
 } from './helpers';
 
 // The wrapper CustomResourceProvider puts around the handler (not in aws-cdk-lib's exports map).
@@ -37,6 +41,7 @@ const wrapper = require(WRAPPER);
 
 const ivs = mockClient(IvsClient);
 const secrets = mockClient(SecretsManagerClient);
+const sts = mockClient(STSClient);
 const lines: string[] = [];
 const responses: Array<{ Status: string; Reason: string; NoEcho?: boolean; Data?: { [name: string]: string } }> = [];
 
@@ -126,6 +131,70 @@ test('no secret reaches any log line across a full lifecycle', async () => {
   expect(lines.length).toBeGreaterThan(events.length * 2);
   expect(lines.some((line) => line.includes('ivs CreateChannel live'))).toBe(true);
   for (const value of secretValues) {
+    expect(lines.filter((line) => line.includes(value))).toEqual([]);
+  }
+});
+
+test('no secret and no assumed credential reaches any log line for lookups and adoptions through a role', async () => {
+  // GIVEN a channel in another account, reached through a role; IVS answers after resolving the
+  // assumed credentials (as the SDK's signer does); the second adoption's secret cannot be written
+  lines.length = 0;
+  responses.length = 0;
+  ivs.reset();
+  secrets.reset();
+  sts.reset();
+  const channel = ivsChannel({ arn: OTHER_CHANNEL_ARN, name: 'legacy', authorized: true, tags: { owner: 'console' } });
+  const key = ivsStreamKey({ arn: OTHER_STREAM_KEY_ARN, channelArn: OTHER_CHANNEL_ARN });
+  sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED });
+  ivs.on(BatchGetChannelCommand).callsFake(signed({ channels: [channel] }));
+  ivs.on(BatchGetStreamKeyCommand).callsFake(signed({ streamKeys: [key] }));
+  ivs.on(GetChannelCommand).callsFake(signed({ channel }));
+  ivs.on(UpdateChannelCommand).callsFake(signed({ channel: { ...channel, authorized: false } }));
+  // The lookup's two reads find the channel's key; the adoptions find none and create one.
+  ivs.on(ListStreamKeysCommand).callsFakeOnce(signed({ streamKeys: [{ arn: OTHER_STREAM_KEY_ARN, channelArn: OTHER_CHANNEL_ARN }] }))
+    .callsFakeOnce(signed({ streamKeys: [{ arn: OTHER_STREAM_KEY_ARN, channelArn: OTHER_CHANNEL_ARN }] }))
+    .callsFake(signed({ streamKeys: [] }));
+  ivs.on(CreateStreamKeyCommand).callsFake(signed({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) }));
+  ivs.on(TagResourceCommand).callsFake(signed({}));
+  ivs.on(UntagResourceCommand).callsFake(signed({}));
+  ivs.on(DeleteStreamKeyCommand).callsFake(signed({}));
+  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand, { SecretId: `${SECRET_ARN}-failing` }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+  const target = { RoleArn: ROLE_ARN, ExternalId: EXTERNAL_ID, Region: OTHER_REGION };
+  const lookup = { ...target, ChannelArns: [OTHER_CHANNEL_ARN], Attributes: ['0.Name', '0.StreamKeyValue'], SecretArns: { 0: `${SECRET_ARN}-lookup` } };
+  const adoption = { ...target, AdoptChannelArn: OTHER_CHANNEL_ARN, SecretArn: `${SECRET_ARN}-adopted`, ExposeStreamKeyValue: 'true' };
+  const { channel: CH, channelLookup: LU } = RESOURCE_TYPES;
+  const events: CustomResourceEvent[] = [
+    makeEvent(LU, 'Create', lookup),
+    makeEvent(LU, 'Update', { ...lookup, Refresh: '2' }, { PhysicalResourceId: 'cdk-ivs-lookup-0123456789abcdef', OldResourceProperties: lookup }),
+    makeEvent(LU, 'Delete', lookup, { PhysicalResourceId: 'cdk-ivs-lookup-0123456789abcdef' }),
+    makeEvent(CH, 'Create', adoption),
+    makeEvent(CH, 'Create', { ...adoption, SecretArn: `${SECRET_ARN}-failing` }, { LogicalResourceId: 'Second' }),
+  ];
+  captureLogs();
+
+  // WHEN each event goes through the response wrapper
+  for (const event of events) {
+    await wrapper.handler({ ...event, ResponseURL: 'https://cloudformation-custom-resource-response.example/path?signature=abc' }, makeContext());
+  }
+  jest.restoreAllMocks();
+
+  // THEN every request was answered, through the role, and the secrets got the values...
+  expect(responses.map((r) => r.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILED']);
+  expect(responses[4].Reason).toMatch(/^Custom::IvsChannel Second \([^)]+\): PutSecretValue failed: AccessDeniedException: denied \(deleted stream key [^,]+, which this request had created, and put the channel's settings back\)$/);
+  // (one AssumeRole per invocation that called IVS: the lookup's Delete calls nothing)
+  expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 4);
+  expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN });
+  const written = secrets.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input.SecretString!).join('\n');
+  const secretValues = [STREAM_KEY_VALUE, NEW_STREAM_KEY_VALUE, SRT_PASSPHRASE];
+  for (const value of secretValues) expect(written).toContain(value);
+  // ...the values asked for reached CloudFormation with NoEcho...
+  expect(responses[0]).toMatchObject({ NoEcho: true, Data: { '0.Name': 'legacy', '0.StreamKeyValue': STREAM_KEY_VALUE } });
+  expect(responses[3]).toMatchObject({ NoEcho: true, Data: { StreamKeyValue: NEW_STREAM_KEY_VALUE } });
+  // ...and no log line holds any of them, nor the assumed role's secret key or session token
+  expect(lines.some((line) => line.includes(`sts AssumeRole ${ROLE_ARN}`))).toBe(true);
+  expect(lines.some((line) => line.includes(`ivs BatchGetStreamKey ${OTHER_STREAM_KEY_ARN}`))).toBe(true);
+  for (const value of [...secretValues, ASSUMED.SecretAccessKey, ASSUMED.SessionToken]) {
     expect(lines.filter((line) => line.includes(value))).toEqual([]);
   }
 });

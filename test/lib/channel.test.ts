@@ -1,5 +1,5 @@
-import { CfnOutput, Fn, Lazy, PropertyInjectors, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, CfnOutput, Fn, Lazy, PropertyInjectors, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CHANNEL_FIELDS, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
@@ -271,6 +271,92 @@ describe('Channel', () => {
           ],
         },
       });
+    });
+  });
+
+  describe('adoptChannelArn', () => {
+    test('adopts the channel: AdoptChannelArn, its name kept, RETAIN by default for the channel (its secret, the stack\'s own, DESTROY)', () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      const channel = new Channel(stack, 'Channel', { adoptChannelArn: CHANNEL_ARN, storeStreamKeyInSecret: true });
+      // THEN
+      const resource = onlyResource(stack, RESOURCE_TYPES.channel);
+      expect(resource.Properties.AdoptChannelArn).toBe(CHANNEL_ARN);
+      // No Name: the adopted channel keeps its own.
+      expect(resource.Properties.Name).toBeUndefined();
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+      template(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      // The channel is where its ARN is; its ARN attribute is still the custom resource's.
+      expect(channel.env.account).toBe('123456789012');
+      expect(channel.env.region).toBe('us-west-2');
+      expect(stack.resolve(channel.channelArn)).toEqual({ Ref: expect.stringMatching(/^Channel/) });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    });
+
+    test('a channelName renames the adopted channel; the other props bring it to them', () => {
+      const stack = newStack();
+      new Channel(stack, 'Channel', { adoptChannelArn: CHANNEL_ARN, channelName: 'renamed', type: ChannelType.BASIC, authorized: true });
+      template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { AdoptChannelArn: CHANNEL_ARN, Name: 'renamed', Type: 'BASIC', Authorized: true });
+    });
+
+    test('removalPolicy DESTROY is taken, with a warning that a rolled-back adoption deletes the channel', () => {
+      const stack = newStack();
+      new Channel(stack, 'Channel', { adoptChannelArn: CHANNEL_ARN, removalPolicy: RemovalPolicy.DESTROY });
+      template(stack).hasResource(RESOURCE_TYPES.channel, { DeletionPolicy: 'Delete' });
+      Annotations.fromStack(stack).hasWarning('/TestStack/Channel', `adoptChannelArn with removalPolicy DESTROY: if the deployment that adopts ${CHANNEL_ARN} `
+        + 'rolls back, CloudFormation deletes that channel. Adopt with RETAIN (the default), and switch to DESTROY in a later deployment. '
+        + '[ack: cdk-ivs:adoptWithDestroy]');
+    });
+
+    test('removalPolicy RETAIN given explicitly: no warning; a new channel never warns', () => {
+      const stack = newStack();
+      new Channel(stack, 'Adopted', { adoptChannelArn: CHANNEL_ARN, removalPolicy: RemovalPolicy.RETAIN });
+      new Channel(stack, 'New', { removalPolicy: RemovalPolicy.DESTROY });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-ivs:adoptWithDestroy'));
+      expect(Object.values(resourcesOf(stack, RESOURCE_TYPES.channel)).map((r) => r.DeletionPolicy).sort()).toEqual(['Delete', 'Retain']);
+    });
+
+    test('a channel of another region: Region from the ARN', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Home', { env: { account: '123456789012', region: 'eu-west-1' } });
+      new Channel(stack, 'Channel', { adoptChannelArn: CHANNEL_ARN });
+      template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { AdoptChannelArn: CHANNEL_ARN, Region: 'us-west-2' });
+    });
+
+    test.each(['not-an-arn', 'arn:aws:ivs:us-west-2:123456789012:stream-key/abcdABCDefgh'])('refuses adoptChannelArn %j', (adoptChannelArn) => {
+      const stack = newStack();
+      expect(() => new Channel(stack, 'Channel', { adoptChannelArn }))
+        .toThrow(`adoptChannelArn must be an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>), got '${adoptChannelArn}'`);
+    });
+
+    test('a token ARN is adopted as it is', () => {
+      const stack = newStack();
+      new Channel(stack, 'Channel', { adoptChannelArn: Fn.importValue('Legacy') });
+      const resource = onlyResource(stack, RESOURCE_TYPES.channel);
+      expect(resource.Properties.AdoptChannelArn).toEqual({ 'Fn::ImportValue': 'Legacy' });
+      expect(resource.Properties.Region).toBeUndefined();
+      expect(resource.DeletionPolicy).toBe('Retain');
+    });
+  });
+
+  describe('fromChannelAttributes', () => {
+    test('imports a channel with the role that reaches it: no resource, its StreamKeys go through the role', () => {
+      const stack = newStack();
+      const role = 'arn:aws:iam::123456789012:role/ivs-access';
+      const channel = Channel.fromChannelAttributes(stack, 'Imported', { channelArn: CHANNEL_ARN, assumedRoleArn: role, externalId: 'cdk-ivs' });
+      expect(channel.channelArn).toBe(CHANNEL_ARN);
+      expect(channel.env.account).toBe('123456789012');
+      channel.addStreamKey('Key');
+      const t = template(stack);
+      t.resourceCountIs(RESOURCE_TYPES.channel, 0);
+      t.hasResourceProperties(RESOURCE_TYPES.streamKey, { ChannelArn: CHANNEL_ARN, RoleArn: role, ExternalId: 'cdk-ivs', Region: 'us-west-2' });
+    });
+
+    test('checks the ARN', () => {
+      const stack = newStack();
+      expect(() => Channel.fromChannelAttributes(stack, 'Imported', { channelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/a_b' }))
+        .toThrow(/channelArn must be an IVS channel ARN/);
     });
   });
 

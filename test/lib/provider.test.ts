@@ -4,7 +4,7 @@ import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
 import { REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
-import { Channel, PlaybackKeyPair, StreamKey } from '../../lib';
+import { Channel, ChannelLookup, PlaybackKeyPair, StreamKey } from '../../lib';
 import {
   HANDLER_CODE_DIRECTORY,
   IVS_STATEMENTS,
@@ -46,6 +46,7 @@ function fullStack(): Stack {
   const channel = new Channel(stack, 'Channel', { storeStreamKeyInSecret: true });
   channel.addStreamKey('Key');
   new PlaybackKeyPair(stack, 'Pair');
+  new ChannelLookup(stack, 'Lookup', { channelArns: [stack.formatArn({ service: 'ivs', resource: 'channel', resourceName: 'abcdABCDefgh' })] });
   return stack;
 }
 
@@ -125,12 +126,12 @@ describe('provider', () => {
     expect(statements).toHaveLength(IVS_STATEMENTS.length + 2);
     expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'IvsListsInRegion', 'WriteOwnSecrets']);
     expect(statements[0].Action).toEqual([
-      'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
+      'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:BatchGetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
       'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
     ]);
     expect(statements[1].Action).toEqual([
       'ivs:CreateChannel', 'ivs:DeleteChannel', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:GetStreamKey',
-      'ivs:DeleteStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
+      'ivs:BatchGetStreamKey', 'ivs:DeleteStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
     ]);
     expect(statements[2].Action).toEqual([
       'ivs:ImportPlaybackKeyPair', 'ivs:GetPlaybackKeyPair', 'ivs:DeletePlaybackKeyPair',

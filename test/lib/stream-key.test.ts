@@ -48,6 +48,8 @@ describe('StreamKey', () => {
       ServiceTimeout: '600',
       CodeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       ChannelArn: CHANNEL_ARN,
+      // The imported channel's region (the env-agnostic stack's region is unknown at synth).
+      Region: 'us-west-2',
       Rotation: '2024-06',
       Tags: { team: 'video' },
       SecretArn: { Ref: expect.stringMatching(/^KeySecret/) },
