@@ -501,7 +501,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
     if (adopt !== undefined) warnIfUnreachable(this, adopt, reach);
     setReach(this, reach);
     if (adopt !== undefined && props.removalPolicy === RemovalPolicy.DESTROY) {
-      Annotations.of(this).addWarningV2('cdk-ivs:adoptWithDestroy', `adoptChannelArn with removalPolicy DESTROY: if the deployment that `
+      Annotations.of(this).addWarningV2('cdk-ivs:adoptWithDestroy', 'adoptChannelArn with removalPolicy DESTROY: if the deployment that '
         + `adopts ${adopt} rolls back, CloudFormation deletes that channel. Adopt with RETAIN (the default), and switch to DESTROY in a later deployment.`);
     }
     const removalPolicy = props.removalPolicy ?? (adopt !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);

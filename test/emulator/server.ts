@@ -521,7 +521,10 @@ export class IvsEmulator {
     const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
     if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
     try {
-      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
+      const ctx = {
+        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
+      };
+      const out = IVS_HANDLERS[operation](ctx, input);
       note('200');
       return out;
     } catch (e) {

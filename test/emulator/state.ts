@@ -339,7 +339,9 @@ export class EmulatorState {
         versions: s.versions.length,
         scheduledForDeletion: !!s.deletedDate,
       })),
-      roles: [...this.roles.values()].filter((r) => options.includeFixtureRoles || !r.fixture).map((r) => ({ arn: r.arn, account: r.account, name: r.name, policies: [...r.policies.keys()], fixture: !!r.fixture })),
+      roles: [...this.roles.values()]
+        .filter((r) => options.includeFixtureRoles || !r.fixture)
+        .map((r) => ({ arn: r.arn, account: r.account, name: r.name, policies: [...r.policies.keys()], fixture: !!r.fixture })),
     });
   }
 
