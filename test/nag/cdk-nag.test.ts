@@ -1,4 +1,5 @@
-// cdk-nag's AwsSolutions pack over the example app (examples/app.ts), in both of its stages: no finding
+// cdk-nag's AwsSolutions pack over the example apps (examples/app.ts in both of its stages, and
+// examples/cross-account.ts with both of its stacks): no finding
 // may be left unsuppressed, and every suppression must name its rule and give its reason (cdk-nag reads
 // them from the resource's `cdk_nag` metadata, written next to the resource it concerns).
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
@@ -8,6 +9,8 @@ import {
   NagLoggerSuppressedErrorData,
 } from 'cdk-nag';
 import { buildApp } from '../../examples/app';
+import { buildCrossAccountApp } from '../../examples/cross-account';
+import { CrossAccountAccess, IvsCrossAccountRole } from '../../lib';
 
 interface Outcome {
   readonly findings: string[];
@@ -23,7 +26,7 @@ class Collector implements INagLogger {
   onCompliance(_data: NagLoggerComplianceData): void { this.checked++; }
   onNonCompliance(data: NagLoggerNonComplianceData): void {
     this.checked++;
-    this.findings.push(`${data.ruleId} ${data.resource.node.path}: ${data.ruleInfo}`);
+    this.findings.push(`${data.ruleId}${data.findingId ? `[${data.findingId}]` : ''} ${data.resource.node.path}: ${data.ruleInfo}`);
   }
   onSuppressed(data: NagLoggerSuppressedData): void {
     this.checked++;
@@ -59,12 +62,36 @@ test.each(['initial', 'update'])('the example app (stage=%s) passes AwsSolutions
     expect(s.rule).toMatch(/^AwsSolutions-[A-Z0-9]+$/);
     expect(s.reason.length).toBeGreaterThan(40);
   }
-  // What is suppressed, and where: the secrets the constructs create (IVS makes their values; nothing can rotate them)
+  // What is suppressed, and where: the secrets the constructs create (IVS makes their values; nothing can rotate them),
+  // and the token signer's Lambda default of AWSLambdaBasicExecutionRole
   expect([...new Set(outcome.suppressed.map((s) => `${s.rule} ${s.path}`))].sort()).toEqual([
+    'AwsSolutions-IAM4 CdkIvsExample/TokenSigner/ServiceRole/Resource',
     'AwsSolutions-SMG4 CdkIvsExample/Live/Secret',
     'AwsSolutions-SMG4 CdkIvsExample/MembersKey/Secret',
     'AwsSolutions-SMG4 CdkIvsExample/PlaybackKeys/Secret',
   ]);
+});
+
+test('the cross-account example app (partner and web stacks) passes AwsSolutions with no unsuppressed finding', () => {
+  // WHEN the pack runs over both stacks
+  const outcome = nag((app) => buildCrossAccountApp(app), { partnerChannelArn: 'arn:aws:ivs:us-east-1:222222222222:channel/abcdABCDefgh' });
+
+  // THEN
+  expect(outcome.checked).toBeGreaterThan(0);
+  expect(outcome.findings).toEqual([]);
+  for (const s of outcome.suppressed) expect(s.reason.length).toBeGreaterThan(40);
+});
+
+test.each([CrossAccountAccess.LOOKUP, CrossAccountAccess.MANAGE])('an IvsCrossAccountRole (%s) in its own regions passes AwsSolutions', (access) => {
+  // WHEN the pack runs over a role for two regions
+  const outcome = nag((app) => {
+    const stack = new Stack(app, 'Partner', { env: { account: '222222222222', region: 'us-east-1' } });
+    new IvsCrossAccountRole(stack, 'Role', { trustedAccount: '111111111111', externalId: 'cdk-ivs-test-web', access, regions: ['us-east-1', 'us-west-2'] });
+  });
+
+  // THEN its wildcards (IVS ARNs of the account; the list actions with MANAGE) are suppressed with their reasons, and nothing else is found
+  expect(outcome.findings).toEqual([]);
+  expect(outcome.suppressed.map((s) => s.rule)).toContain('AwsSolutions-IAM5');
 });
 
 test('the check sees a finding: a secret of the app\'s own, without rotation or suppression, is reported', () => {
