@@ -3,6 +3,7 @@
 // channels. Run with `npm run bench` after `npm run build`; writes bench/RESULTS.md.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
@@ -66,7 +67,7 @@ function main() {
     '# Benchmarks',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, node ${process.version}, ` +
-      `${require('os').cpus().length} cores. Re-run with \`npm run bench\`.`,
+      `${os.cpus().length} cores. Re-run with \`npm run bench\`.`,
     '',
     '| what | figure |',
     '| --- | --- |',

@@ -35,7 +35,7 @@ function synth(what: string, context: { [key: string]: string }, outdir: string,
   } catch (error) {
     // The CLI's own words (its stderr) say what went wrong; it is quiet only on success.
     process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
-    throw new Error(`cdk synth of ${what} failed`);
+    throw new Error(`cdk synth of ${what} failed`, { cause: error });
   }
   console.log(`synthesized ${what} with the aws-cdk CLI in ${Date.now() - started} ms`);
 }

@@ -145,7 +145,7 @@ async function adopt(session: Session, arn: string, props: ChannelProps): Promis
       if (createdKey) await ignoring([NOT_FOUND], session.ivs(new DeleteStreamKeyCommand({ arn: createdKey }), createdKey));
       if (updated) await session.ivs(new UpdateChannelCommand({ arn, ...settingsOf(original) }), arn);
     })().then(() => undone, (undoError) => `could not undo the changes to channel ${arn}: ${messageOf(undoError)}`);
-    throw new Error(`${messageOf(error)} (${note})`);
+    throw new Error(`${messageOf(error)} (${note})`, { cause: error });
   }
   // The declared tags and REQUEST_TAG first: if that fails, the channel keeps every tag it had.
   await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: { ...props.Tags, [REQUEST_TAG]: adoptedBy } }), arn);

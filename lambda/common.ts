@@ -69,7 +69,10 @@ export async function createOnce<T extends MetadataBearer>(
 }
 
 /** Every item of a paginated list call: `page` asks for one page, `items` reads it. */
-export async function listAll<P extends { nextToken?: string }, I>(page: (nextToken?: string) => Promise<P>, items: (answer: P) => I[] | undefined): Promise<I[]> {
+export async function listAll<P extends { nextToken?: string }, I>(
+  page: (nextToken?: string) => Promise<P>,
+  items: (answer: P) => I[] | undefined,
+): Promise<I[]> {
   const all: I[] = [];
   let nextToken: string | undefined;
   do {

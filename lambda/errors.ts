@@ -80,6 +80,6 @@ export async function undoOnFailure<T>(what: string, step: () => Promise<T>, und
       () => `deleted ${what}, which this request had created`,
       (undoError) => `could not delete ${what}, which this request had created: ${messageOf(undoError)}`,
     );
-    throw new Error(`${messageOf(error)} (${note})`);
+    throw new Error(`${messageOf(error)} (${note})`, { cause: error });
   }
 }

@@ -10,10 +10,10 @@ export interface Schema {
 
 type Value<T> = T extends 'string' ? string
   : T extends 'boolean' ? boolean
-    : T extends 'number' ? number
-      : T extends 'stringMap' ? { readonly [key: string]: string }
-        : T extends 'stringList' ? readonly string[]
-          : T extends Schema ? Props<T> : never;
+  : T extends 'number' ? number
+  : T extends 'stringMap' ? { readonly [key: string]: string }
+  : T extends 'stringList' ? readonly string[]
+  : T extends Schema ? Props<T> : never;
 
 /** Parsed properties of a schema; every property is optional. */
 export type Props<S extends Schema> = { readonly [K in keyof S]?: Value<S[K]> };

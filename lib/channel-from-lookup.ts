@@ -228,7 +228,10 @@ class Query {
     const target = this.scope as IConstruct & { [CUSTOM_SYNTHESIS]?: unknown };
     if (target[CUSTOM_SYNTHESIS] === undefined) {
       Object.defineProperty(target, CUSTOM_SYNTHESIS, {
-        value: { onSynthesize: (session: { assembly: { addMissing(m: cxschema.MissingContext): void } }) => this.missing.forEach((m) => session.assembly.addMissing(m)) },
+        value: {
+          onSynthesize: (session: { assembly: { addMissing(m: cxschema.MissingContext): void } }) =>
+            this.missing.forEach((m) => session.assembly.addMissing(m)),
+        },
         enumerable: false,
       });
     }

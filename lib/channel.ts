@@ -319,6 +319,14 @@ export interface ChannelProps extends CrossAccountProps {
  *
  * Unlike AWS::IVS::Channel it keeps the stream key CreateChannel makes, and can hand it over in a
  * Secrets Manager secret; every CreateChannel input is a prop and updates never replace the channel.
+ *
+ * @example
+ * const channel = new Channel(this, 'Channel', {
+ *   latencyMode: LatencyMode.LOW,
+ *   storeStreamKeyInSecret: true,
+ * });
+ * channel.grantReadStreamKey(encoder);
+ * new CfnOutput(this, 'PlaybackUrl', { value: channel.channelPlaybackUrl });
  */
 @propertyInjectable
 export class Channel extends ChannelBase implements ITaggableV2 {
@@ -493,7 +501,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
     if (adopt !== undefined) warnIfUnreachable(this, adopt, reach);
     setReach(this, reach);
     if (adopt !== undefined && props.removalPolicy === RemovalPolicy.DESTROY) {
-      Annotations.of(this).addWarningV2('cdk-ivs:adoptWithDestroy', `adoptChannelArn with removalPolicy DESTROY: if the deployment that `
+      Annotations.of(this).addWarningV2('cdk-ivs:adoptWithDestroy', 'adoptChannelArn with removalPolicy DESTROY: if the deployment that '
         + `adopts ${adopt} rolls back, CloudFormation deletes that channel. Adopt with RETAIN (the default), and switch to DESTROY in a later deployment.`);
     }
     const removalPolicy = props.removalPolicy ?? (adopt !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);

@@ -60,6 +60,12 @@ export interface PlaybackKeyPairProps extends CrossAccountProps {
 /**
  * A playback key pair (Custom::IvsPlaybackKeyPair): IVS validates the playback tokens of private
  * (`authorized`) channels with its public key. IVS allows 3 per account and region.
+ *
+ * @example
+ * // the provider generates an ECDSA P-384 pair and keeps the private key in the pair's secret
+ * const keys = new PlaybackKeyPair(this, 'Keys', { playbackKeyPairName: 'viewers' });
+ * keys.secret!.grantRead(tokenSigner);
+ * new Channel(this, 'MembersOnly', { authorized: true });
  */
 @propertyInjectable
 export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITaggableV2 {

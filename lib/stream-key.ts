@@ -72,6 +72,11 @@ export interface StreamKeyProps extends CrossAccountProps {
  *
  * IVS allows one stream key per channel and CreateChannel already makes one, so this adopts the
  * channel's key; it creates a key only when the channel has none.
+ *
+ * @example
+ * // a new `rotation` value replaces the key and rewrites its secret
+ * const key = new StreamKey(this, 'Key', { channel, rotation: '2026-11', storeStreamKeyInSecret: true });
+ * key.grantReadStreamKey(encoder);
  */
 @propertyInjectable
 export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {

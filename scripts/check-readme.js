@@ -36,7 +36,9 @@ void [fs, CfnOutput, Duration, RemovalPolicy, encoder, encoderRole, tokenSigner,
 `;
 
 function blocks(markdown) {
-  return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  // ```ts, with or without jsii-rosetta's parameters (```ts nofixture), and ```tsx: TypeScript that is not jsii
+  // (the token helper's), which jsii-rosetta does not translate
+  return [...markdown.matchAll(/^```tsx?(?:[ \t][^\n]*)?\n([\s\S]*?)^```/gm)].map((m) => m[1]);
 }
 
 function main() {

@@ -166,7 +166,7 @@ for (const list of ['full', 'identifiers'] as const) {
     // GIVEN a channel in this account, and an app that looks it up by name
     s.emulator.cloudControl = { ...s.emulator.cloudControl, list };
     const arn = await makeChannel(s.emulator, s.emulator.clientConfig().credentials, 'by-name');
-    const dir = appDir(`new CfnOutput(stack, 'Arn', { value: Channel.fromLookup(stack, 'ByName', { channelName: 'by-name' }).channelArn });`);
+    const dir = appDir('new CfnOutput(stack, \'Arn\', { value: Channel.fromLookup(stack, \'ByName\', { channelName: \'by-name\' }).channelArn });');
 
     // WHEN the CLI synthesizes it
     const out = await cdkSynth(s.emulator, dir);

@@ -355,7 +355,8 @@ describe('failed creates and updates', () => {
   scenario(scan, 'failed update and its rollback: IVS is back to the old properties, the rotated key keeps the channel streamable, and the next updates and destroy work', async (s) => {
     // GIVEN channel A with a StreamKey, and channel B updated after them
     const GONE = `arn:aws:ivs:${s.emulator.region}:${TEST_ACCOUNT_ID}:recording-configuration/GoneGoneGone`;
-    const app = (v: { latencyMode: LatencyMode; tags: Record<string, string>; rotation: string; gone?: boolean; keyTags?: Record<string, string> }) => s.synthStack((stack) => {
+    type Version = { latencyMode: LatencyMode; tags: Record<string, string>; rotation: string; gone?: boolean; keyTags?: Record<string, string> };
+    const app = (v: Version) => s.synthStack((stack) => {
       const a = new Channel(stack, 'A', { channelName: 'e2e-a', latencyMode: v.latencyMode, tags: v.tags });
       const key = new StreamKey(stack, 'Key', { channel: a, rotation: v.rotation, storeStreamKeyInSecret: true, tags: v.keyTags });
       const recordingConfiguration = v.gone ? RecordingConfiguration.fromRecordingConfigurationArn(stack, 'Gone', GONE) : undefined;

@@ -230,7 +230,12 @@ export class Scenario {
   private readonly dirs: string[] = [];
   private client?: IvsClient;
 
-  private constructor(readonly scan: LeakScan, readonly label: string, readonly emulator: IvsEmulator, private readonly listeners: Array<(entry: RequestLogEntry) => void>) {
+  private constructor(
+    readonly scan: LeakScan,
+    readonly label: string,
+    readonly emulator: IvsEmulator,
+    private readonly listeners: Array<(entry: RequestLogEntry) => void>,
+  ) {
     this.lambdaCredentials = emulator.issueCredentials(TEST_ACCOUNT_ID, PROVIDER_ROLE);
   }
 
@@ -357,7 +362,12 @@ export class Scenario {
 }
 
 /** A test with its own scenario, closed (and scanned) whatever happens. */
-export function scenario(scan: LeakScan, name: string, body: (s: Scenario) => Promise<void>, options: ScenarioOptions & { timeoutMs?: number; concurrent?: boolean } = {}): void {
+export function scenario(
+  scan: LeakScan,
+  name: string,
+  body: (s: Scenario) => Promise<void>,
+  options: ScenarioOptions & { timeoutMs?: number; concurrent?: boolean } = {},
+): void {
   const run = async () => {
     const s = await Scenario.start(scan, name, options);
     try {

@@ -58,14 +58,13 @@ scenario(scan, `${CHANNELS} channels created at once under the enforced 5 TPS qu
   // THEN everything is gone, with the same story for DeleteChannel
   expect(deleted.reason).toBeUndefined();
   expect(deleted.stackStatus).toBe('DELETE_COMPLETE');
-  const deleteCalls = s.lambdaCalls("DeleteChannel");
+  const deleteCalls = s.lambdaCalls('DeleteChannel');
   expect(deleteCalls.filter((e) => e.status === 204)).toHaveLength(CHANNELS);
   const deleteThrottles = deleteCalls.filter((e) => e.status === 429).length;
   expect(deleteThrottles).toBeGreaterThan(0);
   expect(maxPerSecond(grants.DeleteChannel)).toBeLessThanOrEqual(2 * QUOTA_TPS);
   s.expectNothingLeft();
 
-  // eslint-disable-next-line no-console
   console.log(`mass deploy of ${CHANNELS} channels (5 TPS quota, ${CONCURRENCY} Lambdas at once): `
     + `create ${(created.durationMs / 1000).toFixed(1)} s with ${createThrottles} ThrottlingExceptions, `
     + `delete ${(deleted.durationMs / 1000).toFixed(1)} s with ${deleteThrottles}; all succeeded`);

@@ -254,8 +254,10 @@ const ListChannels: Handler = (ctx, input) => {
   if (filters.length > 1) throw new ServiceError('ConflictException', `${MSG.conflict} The filters ${filters.join(', ')} cannot be used together.`);
   let channels = inScope(ctx, ctx.state.channels);
   if (input.filterByName !== undefined) channels = channels.filter((c) => c.name === input.filterByName);
-  if (input.filterByRecordingConfigurationArn !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === input.filterByRecordingConfigurationArn);
-  if (input.filterByPlaybackRestrictionPolicyArn !== undefined) channels = channels.filter((c) => c.playbackRestrictionPolicyArn === input.filterByPlaybackRestrictionPolicyArn);
+  const byRecording = input.filterByRecordingConfigurationArn;
+  if (byRecording !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === byRecording);
+  const byPolicy = input.filterByPlaybackRestrictionPolicyArn;
+  if (byPolicy !== undefined) channels = channels.filter((c) => c.playbackRestrictionPolicyArn === byPolicy);
   const { page, nextToken } = paginate(channels, input, 100);
   return { channels: page.map(channelView), nextToken };
 };

@@ -22,7 +22,8 @@ type Handler = (ctx: SecretsManagerContext, input: Input) => unknown;
 const MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion.";
 
 /** Coral-style constraint checks for the few members the handler sends. */
-function check(input: Input, rules: { [member: string]: { required?: boolean; min?: number; max?: number; pattern?: RegExp; range?: [number, number] } }): void {
+type Rule = { required?: boolean; min?: number; max?: number; pattern?: RegExp; range?: [number, number] };
+function check(input: Input, rules: { [member: string]: Rule }): void {
   const errors: string[] = [];
   for (const [name, rule] of Object.entries(rules)) {
     const v = input[name];
@@ -174,7 +175,10 @@ const GetSecretValue: Handler = (ctx, input) => {
       ? `Secrets Manager can't find the specified secret value for VersionId: ${input.VersionId}`
       : `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
   }
-  return { ARN: s.arn, Name: s.name, VersionId: v.versionId, SecretString: v.secretString, SecretBinary: v.secretBinary, VersionStages: v.stages, CreatedDate: epoch(v.createdDate) };
+  return {
+    ARN: s.arn, Name: s.name, VersionId: v.versionId, SecretString: v.secretString, SecretBinary: v.secretBinary,
+    VersionStages: v.stages, CreatedDate: epoch(v.createdDate),
+  };
 };
 
 const DescribeSecret: Handler = (ctx, input) => {
@@ -222,7 +226,8 @@ const UntagResource: Handler = (ctx, input) => {
 };
 
 const ListSecrets: Handler = (ctx, input) => {
-  const secrets = [...ctx.state.secrets.values()].filter((s) => s.account === ctx.account && s.region === ctx.region && (input.IncludePlannedDeletion || !s.deletedDate));
+  const secrets = [...ctx.state.secrets.values()]
+    .filter((s) => s.account === ctx.account && s.region === ctx.region && (input.IncludePlannedDeletion || !s.deletedDate));
   return { SecretList: secrets.map(describe) };
 };
 

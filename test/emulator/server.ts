@@ -394,11 +394,14 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      output = handler({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
+      const ctx = {
+        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
+      };
+      output = handler(ctx, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
-        throw new Error(`emulator answered ${e.code} to ${operation}, which the model does not list (${e.message})`);
+        throw new Error(`emulator answered ${e.code} to ${operation}, which the model does not list (${e.message})`, { cause: e });
       }
       throw new Answer(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
     }
@@ -518,7 +521,10 @@ export class IvsEmulator {
     const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
     if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
     try {
-      const out = IVS_HANDLERS[operation]({ state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet }, input);
+      const ctx = {
+        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
+      };
+      const out = IVS_HANDLERS[operation](ctx, input);
       note('200');
       return out;
     } catch (e) {
@@ -672,7 +678,10 @@ export class IvsEmulator {
     this.send(ex, status, contentType, payload, headers, code);
   }
 
-  private send(ex: Exchange, status: number, contentType: string | undefined, payload: string | undefined, extra: { [k: string]: string } = {}, errorType?: string): void {
+  private send(
+    ex: Exchange, status: number, contentType: string | undefined, payload: string | undefined,
+    extra: { [k: string]: string } = {}, errorType?: string,
+  ): void {
     if (!ex.res.destroyed && !ex.res.headersSent) {
       const headers: { [k: string]: string | number } = { 'x-amzn-RequestId': ex.requestId, ...extra };
       if (contentType) headers['Content-Type'] = contentType;

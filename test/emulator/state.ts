@@ -251,7 +251,10 @@ export class EmulatorState {
   }
 
   /** @internal used by CreateSecret and createSecret() */
-  addSecret(p: { name: string; account: string; region: string; description?: string; kmsKeyId?: string; tags: { Key: string; Value: string }[]; secretString?: string; secretBinary?: string; versionId?: string }): SecretRecord {
+  addSecret(p: {
+    name: string; account: string; region: string; description?: string; kmsKeyId?: string; tags: { Key: string; Value: string }[];
+    secretString?: string; secretBinary?: string; versionId?: string;
+  }): SecretRecord {
     const now = new Date();
     const record: SecretRecord = {
       arn: secretArn(p.region, p.account, p.name),
@@ -320,9 +323,12 @@ export class EmulatorState {
     return copy({
       channels: [...this.channels.values()].map((c) => ({ arn: c.arn, account: c.account, region: c.region, name: c.name, live: !!c.live, tags: c.tags })),
       streamKeys: [...this.streamKeys.values()].map((k) => ({ arn: k.arn, account: k.account, region: k.region, channelArn: k.channelArn, tags: k.tags })),
-      playbackKeyPairs: [...this.playbackKeyPairs.values()].map((p) => ({ arn: p.arn, account: p.account, region: p.region, name: p.name, fingerprint: p.fingerprint, tags: p.tags })),
-      recordingConfigurations: [...this.recordingConfigurations.values()].map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
-      playbackRestrictionPolicies: [...this.playbackRestrictionPolicies.values()].map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
+      playbackKeyPairs: [...this.playbackKeyPairs.values()]
+        .map((p) => ({ arn: p.arn, account: p.account, region: p.region, name: p.name, fingerprint: p.fingerprint, tags: p.tags })),
+      recordingConfigurations: [...this.recordingConfigurations.values()]
+        .map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
+      playbackRestrictionPolicies: [...this.playbackRestrictionPolicies.values()]
+        .map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
       secrets: [...this.secrets.values()].map((s) => ({
         arn: s.arn,
         account: s.account,
@@ -333,7 +339,9 @@ export class EmulatorState {
         versions: s.versions.length,
         scheduledForDeletion: !!s.deletedDate,
       })),
-      roles: [...this.roles.values()].filter((r) => options.includeFixtureRoles || !r.fixture).map((r) => ({ arn: r.arn, account: r.account, name: r.name, policies: [...r.policies.keys()], fixture: !!r.fixture })),
+      roles: [...this.roles.values()]
+        .filter((r) => options.includeFixtureRoles || !r.fixture)
+        .map((r) => ({ arn: r.arn, account: r.account, name: r.name, policies: [...r.policies.keys()], fixture: !!r.fixture })),
     });
   }
 

@@ -89,7 +89,9 @@ scenario(scan, 'a stack in each account: resources, Lambda and CloudFormation cr
   // AND the first account's provider assumes the role with the external ID (not without), and reads the second account
   const assumed = await withSts(s.emulator.clientConfig(), s.lambdaCredentials, (sts) =>
     sts.send(new AssumeRoleCommand({ RoleArn: out2.RoleArn, RoleSessionName: 'cdk-ivs', ExternalId: EXTERNAL_ID })));
-  const roleCreds = { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! };
+  const roleCreds = {
+    accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken!,
+  };
   expect(await list(roleCreds)).toEqual(['remote-channel']);
   await expect(withSts(s.emulator.clientConfig(), s.lambdaCredentials, (sts) =>
     sts.send(new AssumeRoleCommand({ RoleArn: out2.RoleArn, RoleSessionName: 'cdk-ivs' })))).rejects.toThrow(/not authorized to perform: sts:AssumeRole/);

@@ -47,7 +47,7 @@ function readJson(file: string): any {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`harness: cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`harness: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -339,7 +339,9 @@ export class Deployment {
             return true;
           } catch (err) {
             if (!replacing) inPlace.set(id, { old, attempted: props });
-            else if (err instanceof ProvisionError && err.physicalId) halfMade.set(id, { ...old, ...policies, physicalId: err.physicalId, attributes: err.attributes, properties: props });
+            else if (err instanceof ProvisionError && err.physicalId) {
+              halfMade.set(id, { ...old, ...policies, physicalId: err.physicalId, attributes: err.attributes, properties: props });
+            }
             this.record(op, { ...base, status: 'FAILED', resourceStatus: 'UPDATE_FAILED', reason: this.failureText(type, err), requestPhysicalId: old.physicalId, durationMs: Date.now() - started, logs: [] });
             return false;
           }

@@ -145,7 +145,11 @@ function main(p) {
 `;
 
 /** The environment a Lambda function sees, before the function's own variables. */
-export function lambdaEnvironment(fn: FunctionSpec, region: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): Record<string, string> {
+export function lambdaEnvironment(
+  fn: FunctionSpec,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,

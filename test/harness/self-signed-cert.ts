@@ -127,4 +127,3 @@ export function createSelfSignedCertificate(options: CertificateOptions): SelfSi
     fingerprint256: parsed.fingerprint256,
   };
 }
-

@@ -285,7 +285,7 @@ describe('Update', () => {
     const error = await failureOf(handler(update({ ...old, Authorized: 'true' }), makeContext(300)));
 
     // THEN
-    expect(error.message).toBe(`Custom::IvsChannel Resource (my-channel): UpdateChannel failed: ConflictException: Unable to perform: UpdateChannel while stream is live. The channel is live: stop the stream, then deploy again`);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): UpdateChannel failed: ConflictException: Unable to perform: UpdateChannel while stream is live. The channel is live: stop the stream, then deploy again');
   });
 
   test('writes a new secret with the re-read stream key, and exposes it with NoEcho', async () => {

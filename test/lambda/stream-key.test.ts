@@ -49,7 +49,9 @@ describe('Create', () => {
     // THEN the existing key is tagged, written and returned
     expect(ivs).not.toHaveReceivedCommand(CreateStreamKeyCommand);
     expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: STREAM_KEY_ARN, tags: { team: 'video' } });
-    expect(writtenSecrets()).toEqual([expect.objectContaining({ channelArn: CHANNEL_ARN, streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE, srtPassphrase: SRT_PASSPHRASE })]);
+    expect(writtenSecrets()).toEqual([
+      expect.objectContaining({ channelArn: CHANNEL_ARN, streamKeyArn: STREAM_KEY_ARN, streamKey: STREAM_KEY_VALUE, srtPassphrase: SRT_PASSPHRASE }),
+    ]);
     expect(response).toEqual({ PhysicalResourceId: STREAM_KEY_ARN, Data: { Arn: STREAM_KEY_ARN, ChannelArn: CHANNEL_ARN } });
   });
 

@@ -211,7 +211,7 @@ describe('AssumeRole failures', () => {
     const error = await failureOf(handler(lookupOf({ RoleArn: ROLE_ARN, Region: OTHER_REGION, ...externalId }), makeContext()));
 
     // THEN
-    expect(error.message).toBe(`Custom::IvsChannelLookup Resource: AssumeRole failed: AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Provider/fn is `
+    expect(error.message).toBe('Custom::IvsChannelLookup Resource: AssumeRole failed: AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Provider/fn is '
       + `not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}. Role ${ROLE_ARN}: check that its trust policy trusts this stack's provider role `
       + `(or its account), ${check}, and that the role exists`);
     expect(error.stack).toBe(error.message);
@@ -460,7 +460,7 @@ describe('over the wire (real SDK clients, local server)', () => {
 
     // THEN
     expect(requests.map((r) => r.path)).toEqual(['/']);
-    expect(error.message).toBe(`Custom::IvsChannelLookup Resource: AssumeRole failed: AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Provider/fn is `
+    expect(error.message).toBe('Custom::IvsChannelLookup Resource: AssumeRole failed: AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Provider/fn is '
       + `not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}. Role ${ROLE_ARN}: check that its trust policy trusts this stack's provider role `
       + '(or its account), that it requires the external ID given, and that the role exists');
   });

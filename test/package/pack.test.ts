@@ -22,26 +22,91 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-test('the tarball holds the built library and the bundled handler, not the sources', () => {
-  expect(packedFiles).toEqual(expect.arrayContaining([
-    'assets/provider/index.js', 'lib/index.js', 'lib/index.d.ts', 'lib/channel.js', '.jsii', 'README.md', 'LICENSE', 'package.json',
-    'lib/playback-token.js', 'lib/playback-token.d.ts',
-  ]));
+/** lib/'s TypeScript sources (not declarations), relative to lib/, without the extension. */
+function librarySources(dir = path.join(root, 'lib'), prefix = ''): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return librarySources(path.join(dir, e.name), `${prefix}${e.name}/`);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [`${prefix}${e.name.slice(0, -3)}`] : [];
+  });
+}
+
+test('the tarball holds exactly the built library, its assembly, the bundled handler and the docs', () => {
+  // Derived from lib/, so a module added there is expected without editing this test.
+  const expected = [
+    'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.jsii', 'assets/provider/index.js',
+    ...librarySources().flatMap((m) => [`lib/${m}.js`, `lib/${m}.d.ts`]),
+  ];
+  expect([...packedFiles].sort()).toEqual(expected.sort());
   expect(packedFiles.filter((f) => /^(lambda|test|scripts|examples|bench)\//.test(f))).toEqual([]);
   expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   // The provider folder is copied whole into the Lambda asset: only the bundle belongs there.
   expect(packedFiles.filter((f) => f.startsWith('assets/'))).toEqual(['assets/provider/index.js']);
 });
 
-test('a fresh app that installs the tarball synthesizes with no esbuild, Docker or network', () => {
-  // GIVEN a CDK app with its own aws-cdk-lib and constructs (the peer dependencies) and the tarball
+/** A fresh app folder with the tarball installed, and its own aws-cdk-lib and constructs (the peer dependencies). */
+function consumer(): string {
   const app = path.join(work, 'consumer');
+  if (fs.existsSync(app)) return app;
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   execFileSync(npm, ['install', '--offline', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', tarball], { cwd: app, stdio: 'pipe' });
   for (const peer of ['aws-cdk-lib', 'constructs']) {
     fs.symlinkSync(path.join(root, 'node_modules', peer), path.join(app, 'node_modules', peer), 'dir');
   }
+  return app;
+}
+
+test('package.json and the assembly carry what Construct Hub and the other languages read', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
+  // Construct Hub lists packages by the `awscdk` keyword and shows the assembly's stability
+  expect(pkg.keywords).toContain('awscdk');
+  expect(assembly.keywords).toContain('awscdk');
+  expect(['experimental', 'stable', 'deprecated']).toContain(pkg.stability);
+  expect(assembly.docs.stability).toBe(pkg.stability);
+  expect(assembly).toMatchObject({ name: pkg.name, version: pkg.version, repository: { url: pkg.repository.url } });
+  expect(pkg).toMatchObject({ types: 'lib/index.d.ts', engines: { node: expect.any(String) }, license: 'Apache-2.0' });
+  // One package name per language (jsii-pacmak generates them: npm run pacmak)
+  expect(assembly.targets).toEqual({
+    js: { npm: 'cdk-ivs' },
+    python: { distName: 'cdk-ivs', module: 'cdk_ivs', classifiers: ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2'] },
+    java: { package: 'io.github.cdkivs', maven: { groupId: 'io.github.cdkivs', artifactId: 'cdk-ivs' } },
+    dotnet: { namespace: 'CdkIvs', packageId: 'CdkIvs' },
+    go: { moduleName: 'github.com/cdk-ivs/cdk-ivs-go', packageName: 'cdkivs' },
+  });
+});
+
+test('the exports map: the library, the token helper, the assembly and package.json; nothing else', () => {
+  const app = consumer();
+  const { exports } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  // Every target is a file of the tarball
+  const targets = Object.values(exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t as object))) as string[];
+  expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !packedFiles.includes(t))).toEqual([]);
+
+  // WHEN the consumer resolves each subpath, and a deep import
+  const probe = `
+    const out = {};
+    for (const request of process.argv.slice(1)) {
+      try { out[request] = require.resolve(request).replace(/^.*node_modules\\/cdk-ivs\\//, ''); } catch (e) { out[request] = e.code; }
+    }
+    console.log(JSON.stringify(out));`;
+  const requests = ['cdk-ivs', 'cdk-ivs/playback-token', 'cdk-ivs/.jsii', 'cdk-ivs/package.json', 'cdk-ivs/lib/channel', 'cdk-ivs/assets/provider/index.js'];
+  const resolved = JSON.parse(execFileSync(process.execPath, ['-e', probe, ...requests], { cwd: app, encoding: 'utf8' }));
+
+  // THEN the library, the token helper, the assembly and package.json resolve, and no deep path
+  expect(resolved).toEqual({
+    'cdk-ivs': 'lib/index.js',
+    'cdk-ivs/playback-token': 'lib/playback-token.js',
+    'cdk-ivs/.jsii': '.jsii',
+    'cdk-ivs/package.json': 'package.json',
+    'cdk-ivs/lib/channel': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    'cdk-ivs/assets/provider/index.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+  });
+});
+
+test('a fresh app that installs the tarball synthesizes with no esbuild, Docker or network', () => {
+  // GIVEN a CDK app with its own aws-cdk-lib and constructs (the peer dependencies) and the tarball
+  const app = consumer();
   // A preload that makes any use of esbuild or Docker, or any network connection, fail loudly.
   fs.writeFileSync(path.join(app, 'forbid.js'), `
     const Module = require('module'); const cp = require('child_process'); const net = require('net');
