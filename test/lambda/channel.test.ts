@@ -96,6 +96,21 @@ describe('Create', () => {
     expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
   });
 
+  test('a retried CreateChannel whose list of this request\'s channels fails deletes the channel it made, and says so', async () => {
+    // GIVEN the SDK retried CreateChannel, and ListChannels is refused
+    ivs.on(CreateChannelCommand).resolves(afterAttempts(2, { channel: ivsChannel(), streamKey: ivsStreamKey() }));
+    ivs.on(ListChannelsCommand).rejects(Object.assign(new Error('UnknownError'), { name: 'AccessDeniedException', exceptionMessage: 'no ivs:ListChannels' }));
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext()));
+
+    // THEN nothing is left behind
+    expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: CHANNEL_ARN }]);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): ListChannels failed: AccessDeniedException: no ivs:ListChannels '
+      + `(deleted ${CHANNEL_ARN}, which this request had created)`);
+  });
+
   test('a CreateChannel that failed after retries reports its error (none of its errors comes from a duplicate)', async () => {
     // GIVEN
     ivs.on(CreateChannelCommand).rejects(afterAttempts(3, quotaExceeded('Maximum number of channels reached')));
