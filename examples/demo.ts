@@ -2,14 +2,16 @@
 // aws-cdk CLI, deploys it into the local IVS emulator (test/emulator) through the local deploy harness
 // (test/harness, which runs the synthesized provider asset as CloudFormation would), prints what a
 // user wants from it, plays the private channel at the emulator's playback edge with a token from the
-// example's token signer, applies an update, destroys it and checks nothing is left behind.
+// example's token signer, applies an update, destroys it and checks nothing is left behind. Then the
+// cross-account example: a partner account's stack (the role, a channel), and a stack of this account
+// that reads that channel and its stream key through the role.
 import { execFileSync } from 'child_process';
 import { generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { signPlaybackToken } from 'cdk-ivs/playback-token';
-import { IvsEmulator, startEmulator, TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../test/emulator';
+import { IvsEmulator, SECOND_ACCOUNT_ID, startEmulator, TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../test/emulator';
 import { Deployment, deploy, Json, JsonObject, loadStack, OperationResult, Resolver } from '../test/harness';
 import { handler } from './token-signer';
 
@@ -17,11 +19,15 @@ const STACK = 'CdkIvsExample';
 const examples = __dirname;
 const cdkCli = path.join(examples, '..', 'node_modules', '.bin', 'cdk');
 
-/** `cdk synth` of the example app at one stage, into its own cloud assembly folder. */
-function synth(stage: string, outdir: string): void {
+/**
+ * `cdk synth` of an example app (examples/cdk.json's, or `app`) with context values, into its own
+ * cloud assembly folder.
+ */
+function synth(what: string, context: { [key: string]: string }, outdir: string, app?: string): void {
   const started = Date.now();
+  const args = ['synth', '--quiet', '--no-notices', ...Object.entries(context).flatMap(([k, v]) => ['-c', `${k}=${v}`]), '-o', outdir];
   try {
-    execFileSync(cdkCli, ['synth', '--quiet', '--no-notices', '-c', `stage=${stage}`, '-o', outdir], {
+    execFileSync(cdkCli, app ? [...args, '--app', app] : args, {
       cwd: examples,
       stdio: 'pipe',
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
@@ -29,9 +35,9 @@ function synth(stage: string, outdir: string): void {
   } catch (error) {
     // The CLI's own words (its stderr) say what went wrong; it is quiet only on success.
     process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
-    throw new Error(`cdk synth (stage=${stage}) failed`, { cause: error });
+    throw new Error(`cdk synth of ${what} failed`, { cause: error });
   }
-  console.log(`synthesized ${STACK} (stage=${stage}) with the aws-cdk CLI in ${Date.now() - started} ms`);
+  console.log(`synthesized ${what} with the aws-cdk CLI in ${Date.now() - started} ms`);
 }
 
 /** One line per resource step; resources the harness does not simulate (IAM, Lambda) are left out. */
@@ -49,12 +55,12 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ivs-demo-'));
   const emulator = await startEmulator({ region: 'us-east-1' });
-  console.log(`IVS emulator (IVS, Secrets Manager, STS) listening on ${emulator.url}\n`);
+  console.log(`IVS emulator (IVS, Secrets Manager, STS, IAM, Cloud Control, playback) listening on ${emulator.url}\n`);
   try {
     const initial = path.join(work, 'cdk.out');
     const updated = path.join(work, 'cdk.out.update');
-    synth('initial', initial);
-    synth('update', updated);
+    synth(`${STACK} (stage=initial)`, { stage: 'initial' }, initial);
+    synth(`${STACK} (stage=update)`, { stage: 'update' }, updated);
 
     console.log(`\n== deploy ${STACK}`);
     const stack = await deploy(initial, STACK, {
@@ -89,7 +95,9 @@ async function main(): Promise<void> {
     check(destroyed, 'DELETE_COMPLETE');
     const left = emulator.state.snapshot();
     if (!emulator.state.isEmpty()) throw new Error(`resources left behind: ${JSON.stringify(left)}`);
-    console.log(`Nothing left in the emulator (${summary(left)}).`);
+    console.log(`Nothing left in the emulator (${summary(left)}).\n`);
+
+    await crossAccount(emulator, work);
     const api = emulator.log.filter((entry) => entry.service !== 'playback');
     const throttled = api.filter((entry) => entry.throttled).length;
     console.log(`${api.length} AWS API calls answered by the emulator, ${throttled} throttled; ${emulator.log.length - api.length} playback requests.`);
@@ -97,6 +105,57 @@ async function main(): Promise<void> {
     await emulator.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * examples/cross-account.ts: the partner stack (an IvsCrossAccountRole and a channel) into the second
+ * account, then the web stack into the first, which reads the partner's channel through the role at
+ * deploy time and its stream key into a secret of its own account. Prints what the lookup gave (never
+ * a value), then destroys both.
+ */
+async function crossAccount(emulator: IvsEmulator, work: string): Promise<void> {
+  const app = 'node -r ../scripts/register-ts.js cross-account.ts';
+  const region = emulator.region;
+  // Each account's CloudFormation runs as its CDK execution role, and the provider Lambda as its role.
+  const accountOptions = (account: string) => ({
+    endpoint: emulator.url,
+    accountId: account,
+    region,
+    credentials: emulator.issueCredentials(account, 'cdk-ivs-provider'),
+    deployerCredentials: emulator.issueCredentials(account, `cdk-hnb659fds-cfn-exec-role-${account}-${region}`),
+    onProgress: progress,
+  });
+
+  const partnerDir = path.join(work, 'cdk.out.partner');
+  synth('CdkIvsPartner', {}, partnerDir, app);
+  console.log(`== deploy CdkIvsPartner into account ${SECOND_ACCOUNT_ID} (an IvsCrossAccountRole for account ${TEST_ACCOUNT_ID}, and a channel)`);
+  const partner = await deploy(partnerDir, 'CdkIvsPartner', accountOptions(SECOND_ACCOUNT_ID));
+  check(partner.result, 'CREATE_COMPLETE');
+  const channelArn = partner.outputs.ChannelArn;
+  console.log(`  ChannelArn                   ${channelArn}`);
+  console.log(`  LookupRoleArn                ${partner.outputs.LookupRoleArn}\n`);
+
+  const webDir = path.join(work, 'cdk.out.web');
+  synth('CdkIvsWeb (-c partnerChannelArn=...)', { partnerChannelArn: channelArn }, webDir, app);
+  console.log(`== deploy CdkIvsWeb into account ${TEST_ACCOUNT_ID} (a ChannelLookup of the partner's channel, through the role)`);
+  const web = await deploy(webDir, 'CdkIvsWeb', accountOptions(TEST_ACCOUNT_ID));
+  check(web.result, 'CREATE_COMPLETE');
+  const secretArn = web.outputs.PartnerStreamKeySecretArn;
+  console.log(`  PartnerSrtEndpoint           ${web.outputs.PartnerSrtEndpoint}   (IVS's, read through the role; CloudFormation has none)`);
+  console.log(`  PartnerStreamKeySecretArn    ${secretArn}`);
+  const fields = Object.keys(JSON.parse(emulator.state.getSecretString(secretArn) ?? '{}'));
+  console.log(`  the secret, in account ${secretArn.split(':')[4]}, holds: ${fields.join(', ')}`);
+  const assumed = emulator.calls({ service: 'sts', operation: 'AssumeRole', status: 200 })
+    .map((e) => e.input as { RoleArn: string; RoleSessionName: string })
+    .filter((input) => input.RoleArn === partner.outputs.LookupRoleArn);
+  for (const input of assumed) console.log(`  the provider assumed ${input.RoleArn} as session ${input.RoleSessionName}`);
+  console.log();
+
+  console.log('== destroy CdkIvsWeb, then CdkIvsPartner');
+  check(await web.destroy(), 'DELETE_COMPLETE');
+  check(await partner.destroy(), 'DELETE_COMPLETE');
+  if (!emulator.state.isEmpty()) throw new Error(`resources left behind: ${JSON.stringify(emulator.state.snapshot())}`);
+  console.log(`Nothing left in either account (${summary(emulator.state.snapshot())}).`);
 }
 
 /**

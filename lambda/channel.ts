@@ -9,7 +9,9 @@ import {
   DeleteChannelCommand,
   DeleteStreamKeyCommand,
   GetChannelCommand,
+  GetStreamCommand,
   ListChannelsCommand,
+  ListStreamKeysCommand,
   StopStreamCommand,
   StreamKey,
   TagResourceCommand,
@@ -79,7 +81,7 @@ export const channel: ResourceHandler<ChannelProps> = {
     const wanted: ChannelSettings = { ...settings(props), ...resetsOfRemoved(oldProps, props) };
     if (!matches(wanted, current)) {
       const update = new UpdateChannelCommand({ arn, ...wanted });
-      current = must((await whileLive(session, 'stop the stream, then deploy again', () => session.ivs(update, arn))).channel, 'channel');
+      current = must((await whileLive(session, arn, 'stop the stream, then deploy again', () => session.ivs(update, arn))).channel, 'channel');
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);
     // The secret is rewritten on every update: the channel's key may have changed since (a
@@ -91,7 +93,7 @@ export const channel: ResourceHandler<ChannelProps> = {
   },
 
   async onDelete(session, arn, props) {
-    if (props.StopStreamOnDelete) await stopStream(session, arn);
+    if (props.StopStreamOnDelete && !(await stopForGood(session, arn))) return;
     await deleteChannel(session, arn, props.StopStreamOnDelete === true);
   },
 };
@@ -123,7 +125,7 @@ async function adopt(session: Session, arn: string, props: ChannelProps): Promis
   let key: StreamKey;
   try {
     if (!matches(wanted, original)) {
-      const answer = await whileLive(session, 'stop the stream, or declare the settings the channel has, then deploy again',
+      const answer = await whileLive(session, arn, 'stop the stream, or declare the settings the channel has, then deploy again',
         () => session.ivs(new UpdateChannelCommand({ arn, ...wanted }), arn));
       updated = true;
       current = must(answer.channel, 'channel');
@@ -225,35 +227,81 @@ function channelResponse(ivsChannel: Channel, key: StreamKey, props: ChannelProp
   }, props.ExposeStreamKeyValue ? key.value ?? '' : undefined);
 }
 
-/** StopStream; a channel not live, or already gone, is left to DeleteChannel. */
-function stopStream(session: Session, arn: string): Promise<void> {
-  return ignoring(['ChannelNotBroadcasting', NOT_FOUND], session.ivs(new StopStreamCommand({ channelArn: arn }), arn));
+/**
+ * Ends a live stream for good before DeleteChannel. StopStream's reference: "Many streaming
+ * client-software libraries automatically reconnect a dropped RTMPS session, so to stop the stream
+ * permanently, you may want to first revoke the streamKey attached to the channel"; DeleteChannel's:
+ * "call StopStream, wait for the Amazon EventBridge 'Stream End' event (to verify that the stream's
+ * state is no longer Live), then call DeleteChannel". So: the channel's keys are deleted (the channel
+ * is going anyway), then StopStream, then GetStream until the stream is over (ChannelNotBroadcasting),
+ * for up to LIVE_RETRY_MS. False when the channel is gone already.
+ */
+async function stopForGood(session: Session, arn: string): Promise<boolean> {
+  try {
+    const { streamKeys } = await session.ivs(new ListStreamKeysCommand({ channelArn: arn }), arn);
+    for (const key of streamKeys ?? []) {
+      if (key.arn) await ignoring([NOT_FOUND], session.ivs(new DeleteStreamKeyCommand({ arn: key.arn }), key.arn));
+    }
+  } catch (error) {
+    if (isCode(error, NOT_FOUND)) return false;
+    throw error;
+  }
+  await ignoring(['ChannelNotBroadcasting', NOT_FOUND], session.ivs(new StopStreamCommand({ channelArn: arn }), arn));
+  const until = Math.min(Date.now() + LIVE_RETRY_MS, session.deadline);
+  for (let attempt = 0; (await isLive(session, arn)) && Date.now() < until; attempt++) {
+    await sleep(backoff(attempt));
+  }
+  return true;
+}
+
+/** Whether the channel is live (GetStream answers ChannelNotBroadcasting when not; a channel gone is not). */
+async function isLive(session: Session, arn: string): Promise<boolean> {
+  try {
+    await session.ivs(new GetStreamCommand({ channelArn: arn }), arn);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'ChannelNotBroadcasting') || isCode(error, NOT_FOUND)) return false;
+    throw error;
+  }
 }
 
 /** DeleteChannel; a channel already gone counts as deleted. */
 function deleteChannel(session: Session, arn: string, stoppedStream: boolean): Promise<void> {
   const advice = stoppedStream ? 'the stream did not stop in time; deploy again' : 'stop the stream, or set stopStreamOnDelete: true, then deploy again';
-  return ignoring([NOT_FOUND], whileLive(session, advice, () => session.ivs(new DeleteChannelCommand({ arn }), arn)));
+  return ignoring([NOT_FOUND], whileLive(session, arn, advice, () => session.ivs(new DeleteChannelCommand({ arn }), arn)));
 }
 
 /**
- * Runs `call`, retrying while IVS answers 409 ConflictException (the channel is live) for up to
- * LIVE_RETRY_MS, with jittered backoff, and never past the deadline. Then fails with `advice`.
+ * Runs `call` on channel `arn`, retrying while IVS answers 409 ConflictException, for up to
+ * LIVE_RETRY_MS with jittered backoff and never past the deadline. IVS answers 409 to UpdateChannel and
+ * DeleteChannel while the channel is live, but ConflictException also means other conflicts ("Updating
+ * or deleting a resource can cause an inconsistent state", the model's text): GetStream tells them apart,
+ * and the reason says which it was (`advice` is for a live channel).
  */
-async function whileLive<T>(session: Session, advice: string, call: () => Promise<T>): Promise<T> {
+async function whileLive<T>(session: Session, arn: string, advice: string, call: () => Promise<T>): Promise<T> {
   const until = Math.min(Date.now() + LIVE_RETRY_MS, session.deadline);
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       if (!isCode(error, 'ConflictException')) throw error;
-      const wait = Math.floor(Math.random() * Math.min(LIVE_BACKOFF_BASE_MS * 2 ** attempt, LIVE_BACKOFF_CAP_MS));
+      const live = await isLive(session, arn);
+      const wait = backoff(attempt);
       if (Date.now() + wait >= until) {
         const { operation, code, text } = error as CallError;
-        throw new CallError(operation, code, `${text.replace(/\.?$/, '.')} The channel is live: ${advice}`);
+        throw new CallError(operation, code, `${text.replace(/\.?$/, '.')} ${live ? `The channel is live: ${advice}`
+          : 'The channel is not live: IVS refused the change for another conflict; deploy again'}`);
       }
-      logNote(`channel is live (409), retrying in ${wait} ms`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      logNote(`channel ${live ? 'is live' : 'in conflict, not live'} (409), retrying in ${wait} ms`);
+      await sleep(wait);
     }
   }
+}
+
+function backoff(attempt: number): number {
+  return Math.floor(Math.random() * Math.min(LIVE_BACKOFF_BASE_MS * 2 ** attempt, LIVE_BACKOFF_CAP_MS));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

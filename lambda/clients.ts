@@ -11,7 +11,7 @@ import {
   ServiceOutputTypes as SecretsOutput,
 } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, Command } from '@smithy/types';
+import type { AwsCredentialIdentity, Command, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { CallError, errorText, must } from './errors';
 import { logCall } from './log';
 import type { CustomResourceEvent, LambdaContext } from './types';
@@ -23,11 +23,17 @@ export const DEADLINE_MARGIN_MS = 10_000;
 export const CLEANUP_GRACE_MS = 5_000;
 
 /**
- * IVS allows 5 requests per second for channel and stream key calls per region, and the quota cannot
- * be raised: many attempts, where the SDK's default is 3. Its standard retry mode backs off
- * exponentially with full jitter (1 s base for throttling, 20 s cap); the deadline bounds the total.
+ * Attempts of one request the SDK makes for failures IVS cannot have acted on knowingly (a lost
+ * connection, a 5xx): a few. Throttled requests are not among them: Session.call retries those for as
+ * long as the deadline allows. IVS allows 5 requests per second for channel and stream key calls per
+ * region, and the quota cannot be raised (IVS service quotas), so a stack of many channels, or several
+ * stacks at once, meets ThrottlingException all the time; a throttled request is not executed.
  */
-export const MAX_ATTEMPTS = 12;
+export const TRANSIENT_ATTEMPTS = 4;
+
+/** Backoff between throttled tries: full jitter, exponential from the base up to the cap. */
+export const THROTTLE_BACKOFF_BASE_MS = 500;
+export const THROTTLE_BACKOFF_CAP_MS = 8_000;
 
 /**
  * A connection not made by then is retried (nothing was sent). Requests get no timeout of their own:
@@ -45,9 +51,27 @@ export interface Target {
   readonly region?: string;
 }
 
+/** A retry token of the SDK's retry strategy interface: the retries so far, and the wait before the next. */
+function retryToken(count: number, delay: number): RetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delay };
+}
+
+/**
+ * The SDK's retries: TRANSIENT_ATTEMPTS for connection errors and 5xx answers, with jittered
+ * backoff; none for throttling (Session.call) or client errors. Stateless, so no retry quota runs out.
+ */
+const TRANSIENT_RETRIES: RetryStrategyV2 = {
+  acquireInitialRetryToken: async () => retryToken(0, 0),
+  refreshRetryTokenForRetry: async (token, info) => {
+    const next = token.getRetryCount() + 1;
+    if (info.errorType === 'THROTTLING' || info.errorType === 'CLIENT_ERROR' || next >= TRANSIENT_ATTEMPTS) throw info.error;
+    return retryToken(next, jitter(100 * 2 ** next, 2_000));
+  },
+  recordSuccess: () => undefined,
+};
+
 const CLIENT_CONFIG = {
-  maxAttempts: MAX_ATTEMPTS,
-  retryMode: 'standard',
+  retryStrategy: TRANSIENT_RETRIES,
   requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
 };
 
@@ -183,16 +207,42 @@ export class Session {
           `no answer before the handler's deadline (${DEADLINE_MARGIN_MS / 1000} s before the Lambda times out)${last}; deploy again`));
       }, Math.max(0, this.deadline - Date.now()));
     });
+    // Attempts that may have reached IVS: all but the throttled ones (a throttled request is not executed).
+    let reached = 0;
     try {
-      return await Promise.race([send(controller.signal), expired]);
-    } catch (error) {
-      if (error instanceof CallError) throw error;
-      const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-      throw new CallError(operation, (error as Error).name ?? 'Error', errorText(error), attempts);
+      for (let throttled = 0; ; throttled++) {
+        try {
+          const answer = await Promise.race([send(controller.signal), expired]);
+          const metadata = (answer as { $metadata?: { attempts?: number } } | undefined)?.$metadata;
+          if (metadata) metadata.attempts = reached + (metadata.attempts ?? 1);
+          return answer;
+        } catch (error) {
+          if (error instanceof CallError) throw error;
+          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+          if (!isThrottling(error)) throw new CallError(operation, (error as Error).name ?? 'Error', errorText(error), reached + attempts);
+          reached += attempts - 1;
+          await Promise.race([sleep(jitter(THROTTLE_BACKOFF_BASE_MS * 2 ** Math.min(throttled, 10), THROTTLE_BACKOFF_CAP_MS)), expired]);
+        }
+      }
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** Whether the service refused the request for its rate (IVS 429 ThrottlingException, STS Throttling). */
+function isThrottling(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'ThrottlingException' || name === 'Throttling' || name === 'TooManyRequestsException' || $metadata?.httpStatusCode === 429;
+}
+
+/** A wait of up to `min(base, cap)` milliseconds, uniformly drawn (full jitter). */
+function jitter(base: number, cap: number): number {
+  return Math.floor(Math.random() * Math.min(base, cap));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The error of the latest attempt the SDK made (its retries included), for the deadline's reason. */

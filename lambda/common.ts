@@ -12,7 +12,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { MetadataBearer } from '@smithy/types';
 import { CHANNEL_ATTRIBUTES, REQUEST_TAG, StreamSecretValue, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { CallError } from './errors';
+import { CallError, undoOnFailure } from './errors';
 import type { HandlerResponse } from './types';
 
 export type Tags = { readonly [key: string]: string };
@@ -60,9 +60,15 @@ export async function createOnce<T extends MetadataBearer>(
     if (!(error instanceof CallError && error.attempts > 1 && resources.duplicate?.errors.includes(error.code))) throw error;
     refused = error;
   }
-  const tagged = (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : []));
-  const keep = created ? arnOf(created) : tagged[0];
-  for (const arn of tagged) if (arn !== keep) await resources.delete(arn);
+  const answered = created && arnOf(created);
+  const sweep = async () => {
+    const tagged = (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : []));
+    const keep = answered ?? tagged[0];
+    for (const arn of tagged) if (arn !== keep) await resources.delete(arn);
+    return keep;
+  };
+  // The resource the create answered with is this request's too: if the sweep fails, it goes as well.
+  const keep = answered ? await undoOnFailure(answered, sweep, () => resources.delete(answered)) : await sweep();
   if (created) return created;
   if (keep === undefined) throw refused;
   return resources.duplicate!.get(keep);

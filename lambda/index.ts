@@ -13,6 +13,9 @@ import { Props, Schema, parseProperties } from './properties';
 import { streamKey } from './stream-key';
 import type { CustomResourceEvent, HandlerResponse, LambdaContext } from './types';
 
+/** An IVS ARN of any partition. */
+const IVS_ARN = /^arn:aws[a-z-]*:ivs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/.+$/;
+
 type TargetProps = { readonly RoleArn?: string; readonly ExternalId?: string; readonly Region?: string };
 
 /** `<account of the role, or the stack's>/<region>` of a resource's properties: a role of the stack's account is no move. */
@@ -61,6 +64,10 @@ async function dispatch<S extends Schema>(
       return resource.onUpdate(session, physicalId, props, oldProps);
     }
     case 'Delete':
+      // A create that never answered leaves CloudFormation a physical ID of its own making (custom
+      // resource request objects: PhysicalResourceId is the provider's, "or a CloudFormation-generated
+      // ID" otherwise): it names nothing in IVS, and nothing was made under it.
+      if (!IVS_ARN.test(physicalId)) return { PhysicalResourceId: physicalId };
       await resource.onDelete(session, physicalId, props);
       return { PhysicalResourceId: physicalId };
     default:

@@ -56,6 +56,7 @@ export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly reso
       'ivs:UpdateChannel',
       'ivs:DeleteChannel',
       'ivs:StopStream',
+      'ivs:GetStream',
       'ivs:ListStreamKeys',
       'ivs:CreateStreamKey',
       'ivs:TagResource',

@@ -4,6 +4,8 @@ import {
   GetChannelCommand,
   GetStreamKeyCommand,
   IvsClient,
+  DeleteStreamKeyCommand,
+  GetStreamCommand,
   ListChannelsCommand,
   ListStreamKeysCommand,
   StopStreamCommand,
@@ -94,6 +96,21 @@ describe('Create', () => {
     ]);
     expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: duplicate }]);
     expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+  });
+
+  test('a retried CreateChannel whose list of this request\'s channels fails deletes the channel it made, and says so', async () => {
+    // GIVEN the SDK retried CreateChannel, and ListChannels is refused
+    ivs.on(CreateChannelCommand).resolves(afterAttempts(2, { channel: ivsChannel(), streamKey: ivsStreamKey() }));
+    ivs.on(ListChannelsCommand).rejects(Object.assign(new Error('UnknownError'), { name: 'AccessDeniedException', exceptionMessage: 'no ivs:ListChannels' }));
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext()));
+
+    // THEN nothing is left behind
+    expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: CHANNEL_ARN }]);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): ListChannels failed: AccessDeniedException: no ivs:ListChannels '
+      + `(deleted ${CHANNEL_ARN}, which this request had created)`);
   });
 
   test('a CreateChannel that failed after retries reports its error (none of its errors comes from a duplicate)', async () => {
@@ -380,22 +397,30 @@ describe('Delete', () => {
     expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): DeleteChannel failed: ConflictException: Unable to perform: DeleteChannel while stream is live. The channel is live: stop the stream, or set stopStreamOnDelete: true, then deploy again');
   });
 
-  test('with StopStreamOnDelete, stops the stream first', async () => {
-    // GIVEN a live channel that goes offline after StopStream
+  const notBroadcasting = () => new ChannelNotBroadcasting({ $metadata: {}, message: 'UnknownError', exceptionMessage: 'Channel is not broadcasting' });
+
+  test('with StopStreamOnDelete: revokes the channel\'s keys (encoders reconnect), stops the stream, waits for its end, then deletes', async () => {
+    // GIVEN a live channel with a key, whose stream is still live once after StopStream
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
+    ivs.on(DeleteStreamKeyCommand).resolves({});
     ivs.on(StopStreamCommand).resolves({});
-    ivs.on(DeleteChannelCommand).rejectsOnce(conflict()).resolves({});
+    ivs.on(GetStreamCommand).resolvesOnce({ stream: { channelArn: CHANNEL_ARN, state: 'LIVE' } }).rejects(notBroadcasting());
+    ivs.on(DeleteChannelCommand).resolves({});
 
     // WHEN
     await handler(remove({ StopStreamOnDelete: 'true' }), makeContext());
 
-    // THEN
-    expect(ivs).toHaveReceivedCommandWith(StopStreamCommand, { channelArn: CHANNEL_ARN });
-    expect(ivs).toHaveReceivedCommandTimes(DeleteChannelCommand, 2);
+    // THEN in that order, and DeleteChannel once: the stream was over
+    const calls = ivs.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ''));
+    expect(calls).toEqual(['ListStreamKeys', 'DeleteStreamKey', 'StopStream', 'GetStream', 'GetStream', 'DeleteChannel']);
+    expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: STREAM_KEY_ARN });
   });
 
   test('with StopStreamOnDelete, a channel not broadcasting is fine', async () => {
     // GIVEN
-    ivs.on(StopStreamCommand).rejects(new ChannelNotBroadcasting({ $metadata: {}, message: 'UnknownError', exceptionMessage: 'Channel is not broadcasting' }));
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+    ivs.on(StopStreamCommand).rejects(notBroadcasting());
+    ivs.on(GetStreamCommand).rejects(notBroadcasting());
     ivs.on(DeleteChannelCommand).resolves({});
 
     // WHEN
@@ -405,9 +430,23 @@ describe('Delete', () => {
     expect(ivs).toHaveReceivedCommandTimes(DeleteChannelCommand, 1);
   });
 
-  test('with StopStreamOnDelete, a stream that does not stop in time is reported', async () => {
+  test('with StopStreamOnDelete, a channel already gone makes no other call', async () => {
     // GIVEN
+    ivs.on(ListStreamKeysCommand).rejects(notFound());
+
+    // WHEN
+    const response = await handler(remove({ StopStreamOnDelete: 'true' }), makeContext());
+
+    // THEN
+    expect(ivs.calls()).toHaveLength(1);
+    expect(response).toEqual({ PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('with StopStreamOnDelete, a stream that does not end in time is reported', async () => {
+    // GIVEN a stream that stays live
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
     ivs.on(StopStreamCommand).resolves({});
+    ivs.on(GetStreamCommand).resolves({ stream: { channelArn: CHANNEL_ARN, state: 'LIVE' } });
     ivs.on(DeleteChannelCommand).rejects(conflict());
 
     // WHEN
@@ -415,5 +454,19 @@ describe('Delete', () => {
 
     // THEN
     expect(error.message).toMatch(/The channel is live: the stream did not stop in time; deploy again$/);
+  });
+
+  test('a 409 while the channel is not live is retried, then reported as another conflict, without the advice about streams', async () => {
+    // GIVEN
+    ivs.on(GetStreamCommand).rejects(notBroadcasting());
+    ivs.on(DeleteChannelCommand).rejects(conflict('Updating or deleting a resource can cause an inconsistent state.'));
+
+    // WHEN
+    const error = await failureOf(handler(remove(), makeContext(300)));
+
+    // THEN
+    expect(ivs.commandCalls(DeleteChannelCommand).length).toBeGreaterThan(1);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): DeleteChannel failed: ConflictException: Updating or deleting a resource '
+      + 'can cause an inconsistent state. The channel is not live: IVS refused the change for another conflict; deploy again');
   });
 });

@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
-import { MAX_ATTEMPTS } from '../../lambda/clients';
+import { TRANSIENT_ATTEMPTS } from '../../lambda/clients';
 import { KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
@@ -56,7 +56,7 @@ function json(response: ServerResponse, status: number, body: object, headers: {
 const KEY_PAIR = { keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } };
 const importPair = (props: { [name: string]: unknown }) => makeEvent(RESOURCE_TYPES.playbackKeyPair, 'Create', { Name: 'viewers', ...props });
 
-test('ThrottlingException twice, then success: the SDK retries, reaching both endpoint variables', async () => {
+test('ThrottlingException twice, then success: retried, reaching both endpoint variables, and no list (a throttled request is not executed)', async () => {
   // GIVEN IVS throttles the first two imports and lists no pair; Secrets Manager accepts the write
   let imports = 0;
   route = (request, response) => {
@@ -69,8 +69,8 @@ test('ThrottlingException twice, then success: the SDK retries, reaching both en
   // WHEN
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
-  // THEN the SDK counted its attempts, so the handler looked for a pair an earlier attempt made
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', 'secretsmanager.PutSecretValue']);
+  // THEN no earlier attempt can have made a pair: nothing to look for
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
@@ -93,16 +93,49 @@ test('a connection reset after the import took effect: the retry\'s ConflictExce
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
-test(`throttling past ${MAX_ATTEMPTS} attempts fails with IVS's text`, async () => {
-  // GIVEN
+test('throttling is retried for as long as the deadline allows, then fails saying what the last attempt got', async () => {
+  // GIVEN IVS throttles every call, and a deadline 1.5 s away
   route = (_, response) => json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+
+  // WHEN
+  const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext(1_500)));
+
+  // THEN far more tries than any fixed count the SDK would make, and the reason names the throttle
+  expect(requests.length).toBeGreaterThan(12);
+  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: no answer before the handler\'s deadline '
+    + '(10 s before the Lambda times out); the last attempt got ThrottlingException: Rate exceeded; deploy again');
+});
+
+test(`a 5xx is retried ${TRANSIENT_ATTEMPTS} times in all, then fails with IVS's text`, async () => {
+  // GIVEN
+  route = (_, response) => json(response, 500, { exceptionMessage: 'Internal failure' }, { 'x-amzn-errortype': 'InternalServerException' });
 
   // WHEN
   const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext()));
 
   // THEN
-  expect(requests).toHaveLength(MAX_ATTEMPTS);
-  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: ThrottlingException: Rate exceeded');
+  expect(requests).toHaveLength(TRANSIENT_ATTEMPTS);
+  expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: InternalServerException: Internal failure');
+});
+
+test('a lost answer, then throttling, then success: the lost attempt counts, so the handler looks for what it made', async () => {
+  // GIVEN the first import's connection is reset after IVS made the pair, the retry is throttled, the next answers
+  let imports = 0;
+  route = (request, response) => {
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [{ arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    if (request.url === '/DeletePlaybackKeyPair') return json(response, 204, {});
+    imports++;
+    if (imports === 1) return request.socket.destroy();
+    if (imports === 2) return json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+    return json(response, 200, { keyPair: { ...KEY_PAIR.keyPair, arn: KEY_PAIR_ARN.replace('pair1', 'pair2') } });
+  };
+
+  // WHEN
+  const response = await handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext());
+
+  // THEN the pair the lost attempt made is found and deleted, the answered one kept
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/DeletePlaybackKeyPair']);
+  expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN.replace('pair1', 'pair2'));
 });
 
 test('a call that never answers fails at the deadline, before the Lambda times out', async () => {
@@ -130,7 +163,7 @@ test('a deadline reached while the SDK backs off says what the last attempt got'
   const error = await failureOf(handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext(300)));
 
   // THEN
-  expect(requests.length).toBeLessThan(MAX_ATTEMPTS);
+  expect(requests.length).toBeLessThan(12);
   expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: no answer before the handler\'s deadline '
     + '(10 s before the Lambda times out); the last attempt got ThrottlingException: Rate exceeded; deploy again');
 });

@@ -65,3 +65,16 @@ test('an answer without the expected resource fails clearly', async () => {
   // THEN
   expect(error.message).toBe('Custom::IvsChannel Resource: the answer had no channel');
 });
+
+test.each([
+  ['the CDK wrapper\'s marker', 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED'],
+  ['a name CloudFormation made up for a create that never answered', 'Stack-ChannelA1B2C3D4-1ABCDEFGHIJKL'],
+  ['a request ID', '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f'],
+])('a Delete of a physical ID that is no IVS ARN (%s) makes no call and succeeds', async (_, physicalId) => {
+  // WHEN
+  const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Delete', { Name: 'c' }, { PhysicalResourceId: physicalId }), makeContext());
+
+  // THEN
+  expect(response).toEqual({ PhysicalResourceId: physicalId });
+  expect(ivs).not.toHaveReceivedAnyCommand();
+});

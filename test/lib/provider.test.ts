@@ -127,7 +127,7 @@ describe('provider', () => {
     expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'IvsListsInRegion', 'WriteOwnSecrets']);
     expect(statements[0].Action).toEqual([
       'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:BatchGetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
-      'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
+      'ivs:StopStream', 'ivs:GetStream', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
     ]);
     expect(statements[1].Action).toEqual([
       'ivs:CreateChannel', 'ivs:DeleteChannel', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:GetStreamKey',
