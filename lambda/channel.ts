@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-ivs';
 import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { writeStreamSecret } from './secrets';
 import { CallError, NOT_FOUND, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
 import { logNote } from './log';
 import type { Props } from './properties';

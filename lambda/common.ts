@@ -1,16 +1,14 @@
-// Steps shared by the resource modules: creates, tags, secrets, the channel's stream key, the response.
+// Steps shared by the resource modules: creates, tags, the channel's stream key, the response.
 
 import {
-  Channel,
   GetStreamKeyCommand,
   ListStreamKeysCommand,
   StreamKey,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ivs';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { MetadataBearer } from '@smithy/types';
-import { CHANNEL_ATTRIBUTES, REQUEST_TAG, StreamSecretValue, rtmpsIngestUrl } from '../lib/contract';
+import { CHANNEL_ATTRIBUTES, REQUEST_TAG } from '../lib/contract';
 import type { Session } from './clients';
 import { CallError, undoOnFailure } from './errors';
 import type { HandlerResponse } from './types';
@@ -98,24 +96,6 @@ export async function reconcileTags(session: Session, arn: string, oldTags: Tags
   const changed = Object.entries(tags).filter(([key, value]) => oldTags[key] !== value);
   if (removed.length > 0) await session.ivs(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed }), arn);
   if (changed.length > 0) await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: Object.fromEntries(changed) }), arn);
-}
-
-/** Writes a JSON secret value (as a new version of the secret the construct created). */
-export async function writeSecret(session: Session, secretArn: string, value: object): Promise<void> {
-  await session.secrets(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(value) }), secretArn);
-}
-
-/** Writes what a broadcaster needs to stream to `channel` with `key`. */
-export async function writeStreamSecret(session: Session, secretArn: string, channel: Channel, key: StreamKey): Promise<void> {
-  const value: StreamSecretValue = {
-    channelArn: channel.arn ?? '',
-    streamKeyArn: key.arn ?? '',
-    streamKey: key.value ?? '',
-    rtmpsUrl: rtmpsIngestUrl(channel.ingestEndpoint ?? ''),
-    srtEndpoint: channel.srt?.endpoint ?? '',
-    srtPassphrase: channel.srt?.passphrase ?? '',
-  };
-  await writeSecret(session, secretArn, value);
 }
 
 /**

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-ivs';
 import { STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { writeStreamSecret } from './secrets';
 import { NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
