@@ -124,7 +124,9 @@ test('a lost answer, then throttling, then success: the lost attempt counts, so 
   // GIVEN the first import's connection is reset after IVS made the pair, the retry is throttled, the next answers
   let imports = 0;
   route = (request, response) => {
-    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [{ arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    if (request.url === '/ListPlaybackKeyPairs') {
+      return json(response, 200, { keyPairs: [KEY_PAIR_ARN, KEY_PAIR_ARN.replace('pair1', 'pair2')].map((arn) => ({ arn, tags: { [REQUEST_TAG]: REQUEST_ID } })) });
+    }
     if (request.url === '/DeletePlaybackKeyPair') return json(response, 204, {});
     imports++;
     if (imports === 1) return request.socket.destroy();
