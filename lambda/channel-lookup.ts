@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { BatchGetChannelCommand, BatchGetStreamKeyCommand, BatchError, Channel, ListStreamKeysCommand, StreamKey } from '@aws-sdk/client-ivs';
 import { CHANNEL_LOOKUP_FIELDS, LOOKUP_ATTRIBUTES, LookupAttribute, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, writeStreamSecret } from './common';
+import { ResourceHandler } from './common';
+import { writeStreamSecret } from './secrets';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
 

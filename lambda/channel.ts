@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-ivs';
 import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { writeStreamSecret } from './secrets';
 import { CallError, NOT_FOUND, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
 import { logNote } from './log';
 import type { Props } from './properties';
@@ -200,9 +201,17 @@ function settings(props: ChannelProps): ChannelSettings {
 function resetsOfRemoved(oldProps: ChannelProps, props: ChannelProps): ChannelSettings {
   const before = settings(oldProps);
   const after = settings(props);
-  return Object.fromEntries(Object.entries(RESETS)
+  // A preset removed goes back to the default of ADVANCED types; for STANDARD and BASIC none is sent:
+  // the model's TranscodePreset has no "" to send, and CreateChannel says "For other channel types
+  // (BASIC and STANDARD), preset is the empty string".
+  const presetReset = ADVANCED_TYPES.includes(after.type ?? RESETS.type!) ? { preset: ADVANCED_DEFAULT_PRESET } : {};
+  return Object.fromEntries(Object.entries({ ...RESETS, ...presetReset })
     .filter(([name]) => before[name as keyof ChannelSettings] !== undefined && after[name as keyof ChannelSettings] === undefined));
 }
+
+const ADVANCED_TYPES: readonly string[] = ['ADVANCED_SD', 'ADVANCED_HD'];
+/** CreateChannel: "For those channel types, the default preset is HIGHER_BANDWIDTH_DELIVERY". */
+const ADVANCED_DEFAULT_PRESET = 'HIGHER_BANDWIDTH_DELIVERY';
 
 /** Whether every declared setting already holds (an absent string or boolean reads as "" or false). */
 function matches(wanted: unknown, actual: unknown): boolean {

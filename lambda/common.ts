@@ -1,18 +1,16 @@
-// Steps shared by the resource modules: creates, tags, secrets, the channel's stream key, the response.
+// Steps shared by the resource modules: creates, tags, the channel's stream key, the response.
 
 import {
-  Channel,
   GetStreamKeyCommand,
   ListStreamKeysCommand,
   StreamKey,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ivs';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { MetadataBearer } from '@smithy/types';
-import { CHANNEL_ATTRIBUTES, REQUEST_TAG, StreamSecretValue, rtmpsIngestUrl } from '../lib/contract';
+import { CHANNEL_ATTRIBUTES, REQUEST_TAG } from '../lib/contract';
 import type { Session } from './clients';
-import { CallError, undoOnFailure } from './errors';
+import { CallError, NOT_FOUND, isCode, undoOnFailure } from './errors';
 import type { HandlerResponse } from './types';
 
 export type Tags = { readonly [key: string]: string };
@@ -62,7 +60,11 @@ export async function createOnce<T extends MetadataBearer>(
   }
   const answered = created && arnOf(created);
   const sweep = async () => {
-    const tagged = (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : []));
+    // A list may miss what was just made: it is read again until it shows what the create answered
+    // (or, refused, what the earlier attempt made).
+    const tagged = await eventually(session,
+      async () => (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : [])),
+      (arns) => (answered ? arns.includes(answered) : arns.length > 0));
     const keep = answered ?? tagged[0];
     for (const arn of tagged) if (arn !== keep) await resources.delete(arn);
     return keep;
@@ -72,6 +74,31 @@ export async function createOnce<T extends MetadataBearer>(
   if (created) return created;
   if (keep === undefined) throw refused;
   return resources.duplicate!.get(keep);
+}
+
+/**
+ * How long a read may miss a resource just made. The IVS documentation says nothing of read-after-write
+ * consistency; AWS APIs are eventually consistent in general (the EC2 API reference's "Eventual
+ * consistency" page is the one that says so plainly), so reads that must see a new resource wait this long.
+ */
+export const READ_LAG_MS = 15_000;
+
+/**
+ * Reads until `done(value)`, for up to READ_LAG_MS and never past the deadline, backing off from 250 ms
+ * to 2 s; a ResourceNotFoundException meanwhile is a miss too. The last read's value (or error) stands.
+ */
+export async function eventually<T>(session: Session, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const until = Math.min(Date.now() + READ_LAG_MS, session.deadline);
+  for (let attempt = 0; ; attempt++) {
+    const last = Date.now() >= until;
+    try {
+      const value = await read();
+      if (done(value) || last) return value;
+    } catch (error) {
+      if (!isCode(error, NOT_FOUND) || last) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000, Math.max(0, until - Date.now()))));
+  }
 }
 
 /** Every item of a paginated list call: `page` asks for one page, `items` reads it. */
@@ -98,24 +125,6 @@ export async function reconcileTags(session: Session, arn: string, oldTags: Tags
   const changed = Object.entries(tags).filter(([key, value]) => oldTags[key] !== value);
   if (removed.length > 0) await session.ivs(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed }), arn);
   if (changed.length > 0) await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: Object.fromEntries(changed) }), arn);
-}
-
-/** Writes a JSON secret value (as a new version of the secret the construct created). */
-export async function writeSecret(session: Session, secretArn: string, value: object): Promise<void> {
-  await session.secrets(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(value) }), secretArn);
-}
-
-/** Writes what a broadcaster needs to stream to `channel` with `key`. */
-export async function writeStreamSecret(session: Session, secretArn: string, channel: Channel, key: StreamKey): Promise<void> {
-  const value: StreamSecretValue = {
-    channelArn: channel.arn ?? '',
-    streamKeyArn: key.arn ?? '',
-    streamKey: key.value ?? '',
-    rtmpsUrl: rtmpsIngestUrl(channel.ingestEndpoint ?? ''),
-    srtEndpoint: channel.srt?.endpoint ?? '',
-    srtPassphrase: channel.srt?.passphrase ?? '',
-  };
-  await writeSecret(session, secretArn, value);
 }
 
 /**

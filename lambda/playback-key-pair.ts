@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-ivs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES, PLAYBACK_KEY_PAIR_FIELDS, PlaybackKeyPairSecretValue } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, createOnce, createTags, listAll, reconcileTags, respond, writeSecret } from './common';
+import { ResourceHandler, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { restorePrevious, versionToken, writeSecret } from './secrets';
 import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
@@ -26,16 +27,33 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
   async onUpdate(session, arn, props, oldProps) {
     // A generated private key cannot be copied to another secret: a new secret means a new pair.
     const generatedForNewSecret = props.PublicKeyMaterial === undefined && props.SecretArn !== oldProps.SecretArn;
+    const sameOwnKey = props.PublicKeyMaterial !== undefined && props.PublicKeyMaterial === oldProps.PublicKeyMaterial;
+    if (sameOwnKey && props.Name !== oldProps.Name && !generatedForNewSecret) {
+      // IVS refuses a public key it already holds (ImportPlaybackKeyPair: ConflictException), so a new
+      // name for the same key would need the pair deleted first; CloudFormation's rollback deletes the
+      // new physical ID and keeps the old one, which would then be gone. Refused, unless the pair already
+      // has the name (an update back to it, as after an update that never reached IVS).
+      const pair = await getKeyPair(session, arn);
+      if ((pair.name ?? '') !== (props.Name ?? '')) {
+        throw new Error(`IVS holds one playback key pair per public key, so ${arn} cannot be renamed from '${pair.name ?? ''}' to '${props.Name ?? ''}' `
+          + 'without deleting it first, which a rollback could not undo: keep the name, or give the new name with a new publicKeyMaterial (a new key)');
+      }
+      await reconcileTags(session, arn, oldProps.Tags, props.Tags);
+      return keyPairResponse(pair);
+    }
     if (props.Name !== oldProps.Name || props.PublicKeyMaterial !== oldProps.PublicKeyMaterial || generatedForNewSecret) {
-      // IVS refuses a public key it already holds: a renamed pair of the same key goes first.
-      if (props.PublicKeyMaterial !== undefined && props.PublicKeyMaterial === oldProps.PublicKeyMaterial) await deleteKeyPair(session, arn);
       return importKeyPair(session, props);
     }
     await reconcileTags(session, arn, oldProps.Tags, props.Tags);
     return keyPairResponse(await getKeyPair(session, arn));
   },
 
-  async onDelete(session, arn) {
+  async onDelete(session, arn, props) {
+    // A generated pair's secret holds the pair it made current: when this pair's version is the current
+    // one, the version before it (its replaced pair's) becomes current again. That is the rollback of a
+    // replacement (CloudFormation deletes the new physical ID and keeps the old); the cleanup after a
+    // replacement deletes the old pair, whose version is not current, and changes nothing.
+    if (props.PublicKeyMaterial === undefined && props.SecretArn) await restorePrevious(session, props.SecretArn, versionToken(props.SecretArn, arn));
     await deleteKeyPair(session, arn);
   },
 };
@@ -60,7 +78,8 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   if (generated && secretArn) {
     const value: PlaybackKeyPairSecretValue = { playbackKeyPairArn: arn, ...generated };
     await undoOnFailure(`playback key pair ${arn}`,
-      () => writeSecret(session, secretArn, value),
+      // The version is named after the pair, so a Delete of the pair finds it (restorePrevious).
+      () => writeSecret(session, secretArn, value, arn),
       () => deleteKeyPair(session.forCleanup(), arn));
   }
   return keyPairResponse(keyPair);

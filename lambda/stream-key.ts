@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-ivs';
 import { STREAM_KEY_ATTRIBUTES, STREAM_KEY_FIELDS } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond, writeStreamSecret } from './common';
+import { ResourceHandler, channelStreamKey, createOnce, createTags, eventually, listAll, reconcileTags, respond } from './common';
+import { writeStreamSecret } from './secrets';
 import { NOT_FOUND, ignoring, isCode, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
@@ -57,14 +58,30 @@ export const streamKey: ResourceHandler<StreamKeyProps> = {
 
 async function adoptOrCreate(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
   const withValue = props.SecretArn !== undefined || props.ExposeStreamKeyValue === true;
-  const adopted = await channelStreamKey(session, channelArnOf(props), withValue);
-  if (!adopted) return createKey(session, props);
-  const arn = must(adopted.arn, 'stream key ARN');
+  const channelArn = channelArnOf(props);
+  // A channel made a moment ago may not be found yet.
+  const adopted = await eventually(session, () => channelStreamKey(session, channelArn, withValue), () => true);
+  if (adopted) return adoptKey(session, props, adopted);
+  try {
+    return await createKey(session, props);
+  } catch (error) {
+    // IVS allows one key per channel (a quota that cannot be raised): refused, the channel has a key the
+    // list did not show yet (read right after CreateChannel), or another delivery of this event made one.
+    if (!isCode(error, 'ServiceQuotaExceededException')) throw error;
+    const found = await eventually(session, () => channelStreamKey(session, channelArn, withValue), (key) => key !== undefined);
+    if (!found) throw error;
+    return adoptKey(session, props, found);
+  }
+}
+
+/** Takes the channel's key: the declared tags on it, the secret written. */
+async function adoptKey(session: Session, props: StreamKeyProps, key: StreamKey): Promise<HandlerResponse> {
+  const arn = must(key.arn, 'stream key ARN');
   if (props.Tags && Object.keys(props.Tags).length > 0) {
     await session.ivs(new TagResourceCommand({ resourceArn: arn, tags: props.Tags }), arn);
   }
-  if (props.SecretArn) await writeKeySecret(session, props, props.SecretArn, adopted);
-  return keyResponse(props, adopted);
+  if (props.SecretArn) await writeKeySecret(session, props, props.SecretArn, key);
+  return keyResponse(props, key);
 }
 
 /**
@@ -92,7 +109,7 @@ async function createKey(session: Session, props: StreamKeyProps): Promise<Handl
 
 async function writeKeySecret(session: Session, props: StreamKeyProps, secretArn: string, key: StreamKey): Promise<void> {
   const channelArn = channelArnOf(props);
-  const channel = must((await session.ivs(new GetChannelCommand({ arn: channelArn }), channelArn)).channel, 'channel');
+  const channel = must((await eventually(session, () => session.ivs(new GetChannelCommand({ arn: channelArn }), channelArn), () => true)).channel, 'channel');
   await writeStreamSecret(session, secretArn, channel, key);
 }
 

@@ -143,7 +143,9 @@ export function providerPolicyStatements(): any[] {
     {
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',
-      Action: 'secretsmanager:PutSecretValue',
+      // A version only for a new value, the current one put back after a rolled-back key pair
+      // replacement (lambda/secrets.ts): stages are read (DescribeSecret), values never.
+      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
       Resource: `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:*`,
       Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: Aws.STACK_ID } },
     },

@@ -57,7 +57,7 @@ beforeEach(() => {
   ivs.on(DeleteStreamKeyCommand).resolves({});
   ivs.on(TagResourceCommand).resolves({});
   ivs.on(UntagResourceCommand).resolves({});
-  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
 });
 afterEach(() => jest.restoreAllMocks());
 

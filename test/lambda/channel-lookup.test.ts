@@ -27,7 +27,7 @@ beforeEach(() => {
   ivs.reset();
   secrets.reset();
   jest.spyOn(console, 'log').mockImplementation(() => {});
-  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
 });
 afterEach(() => jest.restoreAllMocks());
 

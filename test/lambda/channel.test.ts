@@ -346,6 +346,29 @@ describe('Update', () => {
   });
 });
 
+describe('Update: presets', () => {
+  const update = (props: { [name: string]: unknown }, oldProps: { [name: string]: unknown }) =>
+    makeEvent(TYPE, 'Update', { Name: 'my-channel', ...props }, { PhysicalResourceId: CHANNEL_ARN, OldResourceProperties: { Name: 'my-channel', ...oldProps } });
+
+  beforeEach(() => {
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ type: 'ADVANCED_HD', preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }) });
+    ivs.on(UpdateChannelCommand).resolves({ channel: ivsChannel() });
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+  });
+
+  test('a type changed away from ADVANCED sends no preset (there is no empty one to send)', async () => {
+    await handler(update({ Type: 'STANDARD' }, { Type: 'ADVANCED_HD', Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }), makeContext());
+    const [input] = ivs.commandCalls(UpdateChannelCommand).map((call) => call.args[0].input);
+    expect(input).toMatchObject({ type: 'STANDARD' });
+    expect(input.preset).toBeUndefined();
+  });
+
+  test('a preset removed from an ADVANCED channel goes back to the default of ADVANCED types', async () => {
+    await handler(update({ Type: 'ADVANCED_HD' }, { Type: 'ADVANCED_HD', Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }), makeContext());
+    expect(ivs).toHaveReceivedCommandWith(UpdateChannelCommand, { type: 'ADVANCED_HD', preset: 'HIGHER_BANDWIDTH_DELIVERY' });
+  });
+});
+
 describe('Delete', () => {
   function remove(props: { [name: string]: unknown } = {}) {
     return makeEvent(TYPE, 'Delete', { Name: 'my-channel', ...props }, { PhysicalResourceId: CHANNEL_ARN });

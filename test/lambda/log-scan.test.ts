@@ -81,7 +81,7 @@ function mockIvs(): void {
   ivs.on(DeleteStreamKeyCommand).resolves({});
   ivs.on(DeletePlaybackKeyPairCommand).resolves({});
   ivs.on(DeleteChannelCommand).resolves({});
-  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
 }
 
 test('no secret reaches any log line across a full lifecycle', async () => {
@@ -158,7 +158,7 @@ test('no secret and no assumed credential reaches any log line for lookups and a
   ivs.on(TagResourceCommand).callsFake(signed({}));
   ivs.on(UntagResourceCommand).callsFake(signed({}));
   ivs.on(DeleteStreamKeyCommand).callsFake(signed({}));
-  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
   secrets.on(PutSecretValueCommand, { SecretId: `${SECRET_ARN}-failing` }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
   const target = { RoleArn: ROLE_ARN, ExternalId: EXTERNAL_ID, Region: OTHER_REGION };
   const lookup = { ...target, ChannelArns: [OTHER_CHANNEL_ARN], Attributes: ['0.Name', '0.StreamKeyValue'], SecretArns: { 0: `${SECRET_ARN}-lookup` } };

@@ -135,7 +135,6 @@ describe('Update', () => {
   });
 
   test.each([
-    ['a new name', { ...old, Name: 'viewers-2' }],
     ['a new key', { ...old, PublicKeyMaterial: generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({ type: 'spki', format: 'pem' }) }],
   ])('%s replaces the pair', async (_, props) => {
     // GIVEN
@@ -149,18 +148,31 @@ describe('Update', () => {
     expect(response.PhysicalResourceId).toBe(NEW_KEY_PAIR_ARN);
   });
 
-  test('a renamed pair of the same key is deleted before the key is imported again', async () => {
-    // GIVEN IVS holds the key once
-    ivs.on(DeletePlaybackKeyPairCommand).resolves({});
-    ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: NEW_KEY_PAIR_ARN, name: 'viewers-2' } });
+  test('a new name for the same key of your own is refused (IVS holds one pair per key; a rollback could not bring a deleted pair back)', async () => {
+    // GIVEN the pair as IVS has it, under the old name
+    ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
 
     // WHEN
-    await handler(update({ ...old, Name: 'viewers-2' }), makeContext());
+    const error = await failureOf(handler(update({ ...old, Name: 'viewers-2' }), makeContext()));
+
+    // THEN nothing was deleted or imported, and the reason says what to do
+    expect(ivs).not.toHaveReceivedCommand(DeletePlaybackKeyPairCommand);
+    expect(ivs).not.toHaveReceivedCommand(ImportPlaybackKeyPairCommand);
+    expect(error.message).toBe(`Custom::IvsPlaybackKeyPair Resource (viewers-2): IVS holds one playback key pair per public key, so ${KEY_PAIR_ARN} `
+      + 'cannot be renamed from \'viewers\' to \'viewers-2\' without deleting it first, which a rollback could not undo: keep the name, '
+      + 'or give the new name with a new publicKeyMaterial (a new key)');
+  });
+
+  test('the update back to a name the pair has (the rollback of a refused rename) changes nothing but tags', async () => {
+    // GIVEN a pair that still has its name: the refused rename never reached IVS
+    ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
+
+    // WHEN CloudFormation rolls back: old properties back, the attempted ones as old
+    const response = await handler(makeEvent(TYPE, 'Update', old, { PhysicalResourceId: KEY_PAIR_ARN, OldResourceProperties: { ...old, Name: 'viewers-2' } }), makeContext());
 
     // THEN
-    const operations = ivs.calls().map((call) => call.args[0].constructor.name);
-    expect(operations.slice(0, 2)).toEqual(['DeletePlaybackKeyPairCommand', 'ImportPlaybackKeyPairCommand']);
-    expect(ivs).toHaveReceivedCommandWith(DeletePlaybackKeyPairCommand, { arn: KEY_PAIR_ARN });
+    expect(ivs).not.toHaveReceivedCommand(ImportPlaybackKeyPairCommand);
+    expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
   });
 
   test('a new key is imported before CloudFormation deletes the old pair', async () => {

@@ -119,19 +119,44 @@ describe('Create', () => {
   });
 
   test.each([
-    ['at the first attempt', 1, CREATED],
-    ['after retries, but no key carries this request\'s tag', 2, { [REQUEST_TAG]: 'another-request' }],
-  ])('a quota refusal %s is the error', async (_when, attempts, tags) => {
-    // GIVEN
+    ['at the first attempt (the first list missed a key made a moment ago)', 1, CREATED],
+    ['after retries, while no key carries this request\'s tag (another delivery made it)', 2, { [REQUEST_TAG]: 'another-request' }],
+  ])('a quota refusal %s: the key the channel has is adopted, not a failure, and no second key', async (_when, attempts, tags) => {
+    // GIVEN the first list shows no key, later ones the key the channel has
     ivs.on(ListStreamKeysCommand).resolvesOnce({ streamKeys: [] }).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN, tags }] });
     ivs.on(CreateStreamKeyCommand).rejects(afterAttempts(attempts, quotaExceeded('Stream keys per channel: 1')));
 
-    // WHEN
-    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext()));
+    // WHEN (a short deadline bounds the wait for a key of this request)
+    const response = await handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext(1_000));
 
     // THEN
-    expect(ivs).toHaveReceivedCommandTimes(ListStreamKeysCommand, attempts);
+    expect(ivs).toHaveReceivedCommandTimes(CreateStreamKeyCommand, 1);
+    expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
+    expect(response.PhysicalResourceId).toBe(STREAM_KEY_ARN);
+  });
+
+  test('a quota refusal while no key ever shows is the error, once the reads gave up', async () => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [] });
+    ivs.on(CreateStreamKeyCommand).rejects(quotaExceeded('Stream keys per channel: 1'));
+
+    // WHEN
+    const error = await failureOf(handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext(600)));
+
+    // THEN
+    expect(ivs.commandCalls(ListStreamKeysCommand).length).toBeGreaterThan(2);
     expect(error.message).toBe(`Custom::IvsStreamKey Resource (${CHANNEL_ARN}): CreateStreamKey failed: ServiceQuotaExceededException: Stream keys per channel: 1`);
+  });
+
+  test('a channel made a moment ago and not found yet is read again', async () => {
+    // GIVEN
+    ivs.on(ListStreamKeysCommand).rejectsOnce(notFound('Channel not found')).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext());
+
+    // THEN
+    expect(response.PhysicalResourceId).toBe(STREAM_KEY_ARN);
   });
 
   test('deletes the key it created when the secret cannot be written', async () => {
@@ -284,8 +309,8 @@ describe('Update', () => {
     ivs.on(UntagResourceCommand).rejects(notFound('Channel not found'));
     ivs.on(ListStreamKeysCommand).rejects(notFound('Channel not found'));
 
-    // WHEN
-    const error = await failureOf(handler(update({ ...old, Tags: {} }), makeContext()));
+    // WHEN (a short deadline: a channel just made is read again until then)
+    const error = await failureOf(handler(update({ ...old, Tags: {} }), makeContext(500)));
 
     // THEN
     expect(error.message).toMatch(/ListStreamKeys failed: ResourceNotFoundException: Channel not found$/);

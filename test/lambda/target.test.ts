@@ -61,7 +61,7 @@ function mockAws(): void {
   sts.reset();
   secrets.reset();
   sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED });
-  secrets.on(PutSecretValueCommand).resolves({});
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
   ivs.on(BatchGetChannelCommand).callsFake(signed({ channels: [OTHER_CHANNEL] }));
   ivs.on(ListStreamKeysCommand).callsFake(signed({ streamKeys: [{ arn: OTHER_STREAM_KEY_ARN, channelArn: OTHER_CHANNEL_ARN }] }));
   ivs.on(BatchGetStreamKeyCommand).callsFake(signed({ streamKeys: [ivsStreamKey({ arn: OTHER_STREAM_KEY_ARN, channelArn: OTHER_CHANNEL_ARN })] }));

@@ -157,7 +157,7 @@ describe('provider', () => {
     expect(statements[5]).toEqual({
       Sid: 'WriteOwnSecrets',
       Effect: 'Allow',
-      Action: 'secretsmanager:PutSecretValue',
+      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
       Resource: {
         'Fn::Join': ['', [
           'arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':',
