@@ -37,4 +37,8 @@ const args = [
 const env = { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_STACK_TRACE: '1' };
 if (mode !== 'deploy') Object.assign(env, { AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' });
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+if (mode === 'check' && result.status !== 0) {
+  console.error('integ: a snapshot differs from the synthesized test (diff above). If the change is meant, run '
+    + 'npm run build && npm run integ:snapshot (no deploy) and commit test/*.snapshot/, or npm run integ:deploy with an AWS account.');
+}
 process.exit(result.status ?? 1);
