@@ -12,7 +12,7 @@ import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
-import { checkChannel, checkImportedArn } from './validation';
+import { checkChannel, checkImportedArn, checkRemovalPolicy } from './validation';
 
 /**
  * An IVS channel, created here or imported.
@@ -583,9 +583,10 @@ export class Channel extends ChannelBase implements ITaggableV2 {
   /**
    * Applies a removal policy to the channel and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.keyAccess.applyRemovalPolicy(policy);
   }

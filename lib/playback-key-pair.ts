@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { createPublicKey } from 'crypto';
+import { createPublicKey, KeyObject } from 'crypto';
 import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -158,15 +158,21 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
   /**
    * Applies a removal policy to the key pair and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.ownedSecret?.resource.applyRemovalPolicy(policy);
   }
 }
 
-/** A given public key must parse as a PEM public key. */
+/**
+ * A given public key must be a PEM public key on the P-384 curve: IVS verifies playback tokens signed with ES384
+ * ("an ECDSA signature algorithm that uses the SHA-384 hash algorithm", user guide, Generate and Sign IVS Playback
+ * Tokens), which JWS defines on P-384 (RFC 7518, 3.4), and the guide's key pair is `openssl ecparam -name secp384r1`
+ * (Create or Import an IVS Playback Key).
+ */
 function checkPublicKey(scope: Construct, pem: string | undefined): void {
   if (pem === undefined || Token.isUnresolved(pem)) {
     return;
@@ -174,10 +180,16 @@ function checkPublicKey(scope: Construct, pem: string | undefined): void {
   if (/PRIVATE KEY/.test(pem)) {
     fail(scope, 'publicKeyMaterial holds a private key (it would be stored in the template); pass the public key only');
   }
+  const head = pem.length > 40 ? `${pem.slice(0, 40)}...` : pem;
+  let key: KeyObject;
   try {
-    createPublicKey({ key: pem, format: 'pem' });
+    key = createPublicKey({ key: pem, format: 'pem' });
   } catch {
-    const head = pem.length > 40 ? `${pem.slice(0, 40)}...` : pem;
     fail(scope, `publicKeyMaterial must be a PEM public key (-----BEGIN PUBLIC KEY-----), got '${head}'`);
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== 'secp384r1') {
+    const got = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${curve}` : `key type ${key.asymmetricKeyType}`;
+    fail(scope, `publicKeyMaterial must be an ECDSA public key on the P-384 curve (secp384r1), got ${got}: '${head}'`);
   }
 }

@@ -21,7 +21,7 @@ import {
 import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { FIELDS, REQUEST_TAG, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
-import { checkTags, tagErrors } from './validation';
+import { checkRenderedTags, checkTags } from './validation';
 
 /** Construct id of the provider, a child of the stack. */
 export const PROVIDER_ID = 'CdkIvsProvider';
@@ -287,7 +287,7 @@ const TAG_RULES = { maxCount: 49, reservedKeys: [REQUEST_TAG] };
 export function createTagManager(scope: IConstruct, kind: ResourceKind, tags: { [key: string]: string } | undefined): TagManager {
   checkTags(scope, 'tags', tags, TAG_RULES);
   const manager = new TagManager(TagType.MAP, RESOURCE_TYPES[kind], tags);
-  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), TAG_RULES) });
+  checkRenderedTags(scope, manager, TAG_RULES);
   return manager;
 }
 

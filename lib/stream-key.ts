@@ -194,9 +194,10 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
   /**
    * Applies a removal policy to the stream key and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.keyAccess.applyRemovalPolicy(policy);
   }

@@ -2,7 +2,7 @@
 // combination rules the API documents. Unresolved tokens are skipped: only the deploy can check them.
 // Every error names the prop and the offending value. Internal: not exported from index.ts.
 
-import { Arn, ArnFormat, Duration, RemovalPolicy, Token, ValidationError } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, TagManager, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
 
@@ -171,6 +171,13 @@ export function tagErrors(prop: string, tags: { [key: string]: string } | undefi
     if (k.length < (key.min ?? 1) || k.length > (key.max ?? 128)) {
       errors.push(`${prop}: tag key ${quote(k)} must be ${key.min ?? 1} to ${key.max ?? 128} characters long`);
     }
+    // IVS's tags follow "Tag naming limits and requirements" (TagResource: "Amazon IVS has no service-specific
+    // constraints beyond what is documented there"): key names can't begin with aws:, reserved for AWS use (Tag Editor
+    // user guide, Service quotas), in any case (AWS General Reference, Tagging AWS resources: "aws:, AWS:, or any upper
+    // or lowercase combination"). CloudFormation reserves it too (its own aws:cloudformation:* tags).
+    if (k.toLowerCase().startsWith('aws:')) {
+      errors.push(`${prop}: tag key ${quote(k)} starts with 'aws:', a prefix AWS reserves for its own tags`);
+    }
     if (rules.reservedKeys?.includes(k)) {
       errors.push(`${prop}: tag key ${quote(k)} is reserved: the cdk-ivs provider sets it on the resources it creates`);
     }
@@ -183,6 +190,14 @@ export function tagErrors(prop: string, tags: { [key: string]: string } | undefi
   return errors;
 }
 
+/**
+ * Checks, at synth (after aspects such as `Tags.of()` have run), the tags a TagManager renders: what the
+ * props held and what `Tags.of()` added.
+ */
+export function checkRenderedTags(scope: IConstruct, manager: TagManager, rules: TagRules = {}): void {
+  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), rules) });
+}
+
 /** Throws on the first error of a tag map (see tagErrors). */
 export function checkTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined, rules: TagRules = {}): void {
   const errors = tagErrors(prop, tags, rules);
@@ -191,7 +206,11 @@ export function checkTags(scope: IConstruct, prop: string, tags: { [key: string]
   }
 }
 
-/** Custom resources can be destroyed or retained; CloudFormation has no snapshot of them. */
+/**
+ * A removal policy CloudFormation can apply: DeletionPolicy Snapshot is "for resources that support snapshots"
+ * (CloudFormation User Guide, DeletionPolicy attribute: EC2 volumes, RDS, ElastiCache, Redshift, ...), which neither
+ * custom resources nor AWS::IVS::* are.
+ */
 export function checkRemovalPolicy(scope: IConstruct, prop: string, policy: RemovalPolicy | undefined): void {
   if (policy === undefined) {
     return;

@@ -11,6 +11,11 @@ const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp3
 const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const PRIVATE_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+/** The PEM public half of a new key pair of another type or curve. */
+function pem(type: any, options: any): string {
+  return generateKeyPairSync(type, options).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
 describe('PlaybackKeyPair', () => {
   test('with publicKeyMaterial: imports it, no secret', () => {
     // GIVEN
@@ -81,6 +86,23 @@ describe('PlaybackKeyPair', () => {
       .toThrow(/publicKeyMaterial must be a PEM public key \(-----BEGIN PUBLIC KEY-----\), got 'not a key'/);
     expect(() => new PlaybackKeyPair(stack, 'Name', { publicKeyMaterial: PUBLIC_PEM, playbackKeyPairName: 'my pair' }))
       .toThrow(/playbackKeyPairName must be only letters, digits, hyphens and underscores, got 'my pair'/);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['an EC key on P-256', pem('ec', { namedCurve: 'prime256v1' }), /got an EC key on curve prime256v1: '-----BEGIN PUBLIC KEY-----/],
+    ['an EC key on P-521', pem('ec', { namedCurve: 'secp521r1' }), /got an EC key on curve secp521r1: '-----BEGIN PUBLIC KEY-----/],
+    ['an RSA key', pem('rsa', { modulusLength: 2048 }), /got key type rsa: '-----BEGIN PUBLIC KEY-----/],
+    ['an Ed25519 key', pem('ed25519', {}), /got key type ed25519: '-----BEGIN PUBLIC KEY-----/],
+  ])('rejects a PEM public key that is not ECDSA P-384: %s', (_name, publicKeyMaterial, error) => {
+    const create = () => new PlaybackKeyPair(newStack(), 'Pair', { publicKeyMaterial });
+    expect(create).toThrow(/^publicKeyMaterial must be an ECDSA public key on the P-384 curve \(secp384r1\), got /);
+    expect(create).toThrow(error);
+  });
+
+  test('accepts a P-384 key however it is encoded (SPKI PEM with CRLF line ends)', () => {
+    const stack = newStack();
+    new PlaybackKeyPair(stack, 'Pair', { publicKeyMaterial: PUBLIC_PEM.replace(/\n/g, '\r\n') });
+    template(stack).resourceCountIs(RESOURCE_TYPES.playbackKeyPair, 1);
   });
 
   test('a token public key is not checked at synth', () => {
