@@ -1,4 +1,4 @@
-import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -126,6 +126,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
       fail(this, 'channel is required, got undefined');
     }
     checkString(this, 'channel', props.channel.channelArn, 'ChannelArn');
+    checkOneKeyPerChannel(this, props.channel);
     checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
@@ -201,4 +202,35 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     this.resource.applyRemovalPolicy(policy);
     this.keyAccess.applyRemovalPolicy(policy);
   }
+}
+
+/** The StreamKeys of each stack and the channel each streams to. */
+const KEYS_OF_STACK = new WeakMap<Stack, { readonly key: StreamKey; readonly channel: IChannel }[]>();
+
+/** The channel as an error names it: its ARN, or for a token ARN the construct's path. */
+function channelShown(channel: IChannel): string {
+  return Token.isUnresolved(channel.channelArn) ? channel.node.path : `'${channel.channelArn}'`;
+}
+
+/**
+ * One StreamKey per channel in a stack. CreateStreamKey: "there is a limit of 1 stream key per channel", so two
+ * StreamKeys would adopt the same key, and a rotation of one would delete the key the other hands out. The same ARN
+ * (or the same token) is refused at once; token ARNs that are different strings are compared once resolved, at synth.
+ */
+function checkOneKeyPerChannel(key: StreamKey, channel: IChannel): void {
+  const stack = Stack.of(key);
+  const earlier = KEYS_OF_STACK.get(stack) ?? [];
+  KEYS_OF_STACK.set(stack, [...earlier, { key, channel }]);
+  const message = (other: StreamKey) => `channel ${channelShown(channel)} already has a StreamKey (${other.node.path}): IVS allows one stream key `
+    + 'per channel, so both would adopt the same key and a rotation of one would delete the other\'s. Keep one StreamKey per channel '
+    + 'and share its secret';
+  const same = earlier.find((e) => e.channel.channelArn === channel.channelArn);
+  if (same) fail(key, message(same.key));
+  key.node.addValidation({
+    validate: () => {
+      const resolved = JSON.stringify(stack.resolve(channel.channelArn));
+      const match = earlier.find((e) => JSON.stringify(stack.resolve(e.channel.channelArn)) === resolved);
+      return match ? [message(match.key)] : [];
+    },
+  });
 }

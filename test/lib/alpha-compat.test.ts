@@ -167,7 +167,7 @@ export function alphaTypes(stack: Stack, bucket: s3.IBucket): void {
   const channel: ivs.IChannel = new ivs.Channel(stack, 'C', props);
   const keyProps: ivs.StreamKeyProps = { channel };
   const key: ivs.IStreamKey = new ivs.StreamKey(stack, 'K', keyProps);
-  const value: string = new ivs.StreamKey(stack, 'K2', keyProps).streamKeyValue;
+  const value: string = new ivs.StreamKey(stack, 'K2', { channel: new ivs.Channel(stack, 'C2') }).streamKeyValue;
   const pairProps: ivs.PlaybackKeyPairProps = { publicKeyMaterial: 'pem', playbackKeyPairName: 'name' };
   const pair: ivs.IPlaybackKeyPair = new ivs.PlaybackKeyPair(stack, 'P', pairProps);
   const recordingProps: ivs.RecordingConfigurationProps = {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'crypto';
+import { generateKeyPairSync, KeyPairKeyObjectResult } from 'crypto';
 import { Fn, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PLAYBACK_KEY_PAIR_FIELDS, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
@@ -12,8 +12,9 @@ const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const PRIVATE_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** The PEM public half of a new key pair of another type or curve. */
-function pem(type: any, options: any): string {
-  return generateKeyPairSync(type, options).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+function pem(type: 'ec' | 'rsa' | 'ed25519', options: object): string {
+  return (generateKeyPairSync as (t: string, o: object) => KeyPairKeyObjectResult)(type, options)
+    .publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 describe('PlaybackKeyPair', () => {
