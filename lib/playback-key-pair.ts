@@ -1,12 +1,12 @@
 /// <reference types="node" />
 import { createPublicKey, KeyObject } from 'crypto';
-import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
 import type { CrossAccountProps } from './cross-account';
-import { reachFrom, targetProperties } from './reach';
+import { concreteArnPart, Reach, reachFrom, targetProperties } from './reach';
 import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
@@ -139,11 +139,13 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
       this.secret = this.ownedSecret.secret;
     }
 
+    const reach = reachFrom(props);
+    warnOverQuota(this, reach);
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'playbackKeyPair',
       removalPolicy,
       properties: {
-        ...targetProperties(this, reachFrom(props)),
+        ...targetProperties(this, reach),
         Name: this.physicalName,
         PublicKeyMaterial: props.publicKeyMaterial,
         Tags: renderTags(this.cdkTagManager),
@@ -164,6 +166,34 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
     checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.ownedSecret?.resource.applyRemovalPolicy(policy);
+  }
+}
+
+/** Most playback key pairs an account has in a region. */
+const PAIRS_QUOTA = 3;
+
+/** The playback key pairs of each stack, by the account and region they are made in. */
+const PAIRS_OF_STACK = new WeakMap<Stack, Map<string, number>>();
+
+/**
+ * Warns from the 4th key pair a stack makes in one account and region: "Amazon IVS allows a maximum of three key
+ * pairs" (user guide, Create or Import an IVS Playback Key); IVS quotas are per account and "enforced per region"
+ * (IVS Service Quotas). A warning, not an error: a token region or account may hide that they differ.
+ */
+function warnOverQuota(pair: PlaybackKeyPair, reach: Reach): void {
+  const stack = Stack.of(pair);
+  const account = concreteArnPart(reach.roleArn, 'account') ?? stack.account;
+  const region = reach.region ?? stack.region;
+  const where = `${account}/${region}`;
+  const counts = PAIRS_OF_STACK.get(stack) ?? new Map<string, number>();
+  PAIRS_OF_STACK.set(stack, counts);
+  const count = (counts.get(where) ?? 0) + 1;
+  counts.set(where, count);
+  if (count > PAIRS_QUOTA) {
+    const place = `account ${Token.isUnresolved(account) ? 'of the stack' : account} and region ${Token.isUnresolved(region) ? 'of the stack' : region}`;
+    Annotations.of(pair).addWarningV2('cdk-ivs:playbackKeyPairQuota', `this is playback key pair ${count} of this stack in ${place}: IVS allows `
+      + `${PAIRS_QUOTA} per account and region (IVS service quotas; pairs made outside this stack count too), so a create will fail with `
+      + 'ServiceQuotaExceededException.');
   }
 }
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, KeyPairKeyObjectResult } from 'crypto';
-import { Fn, RemovalPolicy, Tags } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PLAYBACK_KEY_PAIR_FIELDS, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
 import { PlaybackKeyPair } from '../../lib';
 import { newStack, onlyResource, template } from './helpers';
@@ -110,6 +110,37 @@ describe('PlaybackKeyPair', () => {
     const stack = newStack();
     new PlaybackKeyPair(stack, 'Pair', { publicKeyMaterial: Fn.importValue('Pem') });
     template(stack).hasResourceProperties(RESOURCE_TYPES.playbackKeyPair, { PublicKeyMaterial: { 'Fn::ImportValue': 'Pem' } });
+  });
+
+  describe('more than 3 pairs in one account and region warn with the quota', () => {
+    const QUOTA = 'cdk-ivs:playbackKeyPairQuota';
+
+    test('the 4th pair of a stack in its own account and region', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Keys', { env: { account: '111111111111', region: 'us-west-2' } });
+      for (let i = 0; i < 4; i++) new PlaybackKeyPair(stack, `Pair${i}`);
+      const annotations = Annotations.fromStack(stack);
+      for (const i of [0, 1, 2]) annotations.hasNoWarning(`/Keys/Pair${i}`, Match.anyValue());
+      annotations.hasWarning('/Keys/Pair3', Match.stringLikeRegexp(
+        `^this is playback key pair 4 of this stack in account 111111111111 and region us-west-2: IVS allows 3 per account and region .*${QUOTA}`));
+    });
+
+    test('an env-agnostic stack counts its own account and region together', () => {
+      const stack = newStack();
+      for (let i = 0; i < 5; i++) new PlaybackKeyPair(stack, `Pair${i}`);
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(QUOTA));
+      expect(warnings.map((w) => w.id)).toEqual(['/TestStack/Pair3', '/TestStack/Pair4']);
+      expect(warnings[0].entry.data).toMatch(/^this is playback key pair 4 of this stack in account of the stack and region of the stack:/);
+    });
+
+    test('pairs in other regions and accounts count apart', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Keys', { env: { account: '111111111111', region: 'us-west-2' } });
+      for (let i = 0; i < 3; i++) new PlaybackKeyPair(stack, `Home${i}`);
+      for (let i = 0; i < 3; i++) new PlaybackKeyPair(stack, `Europe${i}`, { region: 'eu-west-1' });
+      for (let i = 0; i < 3; i++) new PlaybackKeyPair(stack, `Partner${i}`, { assumedRoleArn: 'arn:aws:iam::222222222222:role/ivs' });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp(QUOTA));
+      new PlaybackKeyPair(stack, 'Partner3', { assumedRoleArn: 'arn:aws:iam::222222222222:role/ivs' });
+      Annotations.fromStack(stack).hasWarning('/Keys/Partner3', Match.stringLikeRegexp('pair 4 of this stack in account 222222222222 and region us-west-2'));
+    });
   });
 
   describe('fromPlaybackKeyPairArn', () => {
