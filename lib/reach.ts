@@ -5,7 +5,7 @@ import { Annotations, Arn, ArnFormat, Stack, Token, TokenComparison } from 'aws-
 import type { Construct, IConstruct } from 'constructs';
 import type { CrossAccountProps } from './cross-account';
 import { grantProviderOnce, ivsListStatement, ivsStatements } from './provider';
-import { checkExternalId, fail } from './validation';
+import { anyPartition, checkExternalId, fail } from './validation';
 
 /** A construct's target, resolved: the role the provider assumes and the region it calls. */
 export interface Reach {
@@ -71,11 +71,12 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   const region = reach.region !== undefined && Token.compareStrings(reach.region, stack.region) === TokenComparison.SAME ? undefined : reach.region;
   checkExternalId(scope, externalId);
   if (externalId !== undefined && roleArn === undefined) fail(scope, 'externalId is only used with assumedRoleArn, got no assumedRoleArn');
-  if (region !== undefined && !Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(region)) {
+  // Region names: two to four letters first (aws-cdk-lib's region table has eusc-de-east-1 beside us-west-2).
+  if (region !== undefined && !Token.isUnresolved(region) && !/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/.test(region)) {
     fail(scope, `region must be an AWS region such as us-west-2, got '${region}'`);
   }
-  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    fail(scope, `assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn}'`);
+  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !new RegExp(anyPartition('^arn:aws:iam::[0-9]{12}:role/[\\w+=,.@/-]+$')).test(roleArn)) {
+    fail(scope, `assumedRoleArn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${roleArn}'`);
   }
   // "The API is an AWS regional service" (IVS API reference, Introduction): a resource is served in the region of its ARN.
   const arnRegion = concreteArnPart(arn, 'region');

@@ -126,7 +126,6 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
       fail(this, 'channel is required, got undefined');
     }
     checkString(this, 'channel', props.channel.channelArn, 'ChannelArn');
-    checkOneKeyPerChannel(this, props.channel);
     checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     this.keyAccess = new StreamKeyAccess(this, `Amazon IVS stream key ${this.node.path}`, removalPolicy);
@@ -154,6 +153,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     });
 
     this.streamKeyArn = this.resource.ref;
+    checkOneKeyPerChannel(this, props.channel);
 
     if (props.storeStreamKeyInSecret) {
       this.keyAccess.secret();

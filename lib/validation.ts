@@ -4,7 +4,22 @@
 
 import { Arn, ArnFormat, Duration, RemovalPolicy, TagManager, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
+
+/**
+ * The partitions an ARN can name: every partition of aws-cdk-lib's region table (aws, aws-cn, aws-us-gov, the ISO
+ * partitions, aws-eusc); an ARN's second part is its partition (IAM User Guide, IAM identifiers: ARNs).
+ */
+export const ARN_PARTITIONS: readonly string[] = [...new Set(RegionInfo.regions.map((r) => r.partition).filter((p): p is string => !!p))].sort();
+
+/**
+ * The one place the model's ARN patterns are widened: they hard-code `arn:aws:`, but IVS in another partition has
+ * ARNs of that partition, so `arn:aws:` becomes `arn:(<any of ARN_PARTITIONS>):`.
+ */
+export function anyPartition(pattern: string): string {
+  return pattern.replace(/arn:aws:/g, `arn:(${ARN_PARTITIONS.join('|')}):`);
+}
 
 /** The error's name (aws-cdk-lib types it as a literal string). */
 const ERROR_NAME = 'CdkIvsInvalidProp' as ConstructorParameters<typeof ValidationError>[0];
@@ -34,13 +49,13 @@ const PATTERN_WORDS: { [shapeName: string]: string } = {
   PlaybackKeyPairName: 'only letters, digits, hyphens and underscores',
   RecordingConfigurationName: 'only letters, digits, hyphens and underscores',
   PlaybackRestrictionPolicyName: 'only letters, digits, hyphens and underscores',
-  ChannelArn: 'an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)',
-  StreamKeyArn: 'an IVS stream key ARN (arn:aws:ivs:<region>:<account>:stream-key/<id>)',
-  PlaybackKeyPairArn: 'an IVS playback key pair ARN (arn:aws:ivs:<region>:<account>:playback-key/<id>)',
-  RecordingConfigurationArn: 'an IVS recording configuration ARN (arn:aws:ivs:<region>:<account>:recording-configuration/<id>)',
-  ChannelRecordingConfigurationArn: 'an IVS recording configuration ARN (arn:aws:ivs:<region>:<account>:recording-configuration/<id>)',
-  PlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:aws:ivs:<region>:<account>:playback-restriction-policy/<id>)',
-  ChannelPlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:aws:ivs:<region>:<account>:playback-restriction-policy/<id>)',
+  ChannelArn: 'an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>)',
+  StreamKeyArn: 'an IVS stream key ARN (arn:<partition>:ivs:<region>:<account>:stream-key/<id>)',
+  PlaybackKeyPairArn: 'an IVS playback key pair ARN (arn:<partition>:ivs:<region>:<account>:playback-key/<id>)',
+  RecordingConfigurationArn: 'an IVS recording configuration ARN (arn:<partition>:ivs:<region>:<account>:recording-configuration/<id>)',
+  ChannelRecordingConfigurationArn: 'an IVS recording configuration ARN (arn:<partition>:ivs:<region>:<account>:recording-configuration/<id>)',
+  PlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:<partition>:ivs:<region>:<account>:playback-restriction-policy/<id>)',
+  ChannelPlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:<partition>:ivs:<region>:<account>:playback-restriction-policy/<id>)',
   S3DestinationBucketName: 'a bucket name of lowercase letters, digits, dots and hyphens',
 };
 
@@ -48,7 +63,7 @@ const PATTERN_WORDS: { [shapeName: string]: string } = {
  * Ad configuration ARNs are not in the bundled model (the SDK has the field, without a pattern); this
  * pattern follows the other IVS ARNs and IAM's `ad-configuration/${ResourceId}` resource type.
  */
-const AD_CONFIGURATION_ARN = { pattern: '^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$', max: 128 };
+const AD_CONFIGURATION_ARN = { pattern: anyPartition('^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$'), max: 128 };
 
 /** Checks a string against a model shape's length and pattern. */
 export function checkString(scope: IConstruct, prop: string, value: string | undefined, shapeName: string): void {
@@ -64,8 +79,9 @@ export function checkString(scope: IConstruct, prop: string, value: string | und
   if (max !== undefined && value.length > max) {
     fail(scope, `${prop} must be at most ${max} characters long, got ${value.length}: ${quote(value)}`);
   }
-  if (facts.pattern !== undefined && !new RegExp(facts.pattern).test(value)) {
-    const words = PATTERN_WORDS[shapeName] ?? `a string matching ${facts.pattern}`;
+  const pattern = facts.pattern === undefined ? undefined : anyPartition(facts.pattern);
+  if (pattern !== undefined && !new RegExp(pattern).test(value)) {
+    const words = PATTERN_WORDS[shapeName] ?? `a string matching ${pattern}`;
     fail(scope, `${prop} must be ${words}, got ${quote(value)}`);
   }
 }
@@ -76,7 +92,7 @@ export function checkAdConfigurationArn(scope: IConstruct, prop: string, value: 
     return;
   }
   if (value.length > AD_CONFIGURATION_ARN.max || !new RegExp(AD_CONFIGURATION_ARN.pattern).test(value)) {
-    fail(scope, `${prop} must be an IVS ad configuration ARN (arn:aws:ivs:<region>:<account>:ad-configuration/<id>), got ${quote(value)}`);
+    fail(scope, `${prop} must be an IVS ad configuration ARN (arn:<partition>:ivs:<region>:<account>:ad-configuration/<id>), got ${quote(value)}`);
   }
 }
 

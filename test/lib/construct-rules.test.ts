@@ -12,7 +12,7 @@ type Create = (stack: Stack, id: string, props: { tags?: { [key: string]: string
 
 const CONSTRUCTS: [string, Create][] = [
   ['Channel', (stack, id, props) => new Channel(stack, id, props)],
-  ['StreamKey', (stack, id, props) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, CHANNEL_ARN), ...props })],
+  ['StreamKey', (stack, id, props) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, `${CHANNEL_ARN}${id}`), ...props })],
   ['PlaybackKeyPair', (stack, id, props) => new PlaybackKeyPair(stack, id, props)],
   ['RecordingConfiguration', (stack, id, props) => new RecordingConfiguration(stack, id, { bucket: new s3.Bucket(stack, `${id}Bucket`), ...props })],
   ['PlaybackRestrictionPolicy', (stack, id, props) => new PlaybackRestrictionPolicy(stack, id, props)],

@@ -265,6 +265,11 @@ describe('targets: RoleArn / ExternalId / Region', () => {
   test.each([
     ['arn:aws-cn:iam::222222222222:role/ivs', 'cn-north-1'],
     ['arn:aws-us-gov:iam::222222222222:role/path/to/ivs+=,.@-_', 'us-gov-west-1'],
+    ['arn:aws-iso:iam::222222222222:role/ivs', 'us-iso-east-1'],
+    ['arn:aws-iso-b:iam::222222222222:role/ivs', 'us-isob-east-1'],
+    ['arn:aws-iso-e:iam::222222222222:role/ivs', 'eu-isoe-west-1'],
+    ['arn:aws-iso-f:iam::222222222222:role/ivs', 'us-isof-south-1'],
+    ['arn:aws-eusc:iam::222222222222:role/ivs', 'eusc-de-east-1'],
   ])('takes role %s in region %s', (assumedRoleArn, region) => {
     const stack = envStack();
     new Channel(stack, 'Channel', { assumedRoleArn, region });
@@ -293,11 +298,13 @@ describe('targets: RoleArn / ExternalId / Region', () => {
     'arn:aws:iam::2222:role/ivs',
     'arn:aws:sts::222222222222:assumed-role/ivs/session',
     'arn:aws:iam::222222222222:role/',
+    'arn:awsx:iam::222222222222:role/ivs',
+    'arn:aws-mars:iam::222222222222:role/ivs',
     'ivs-access',
   ])('refuses assumedRoleArn %j', (assumedRoleArn) => {
     const stack = envStack();
     expect(() => new Channel(stack, 'Channel', { assumedRoleArn }))
-      .toThrow(`assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${assumedRoleArn}'`);
+      .toThrow(`assumedRoleArn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${assumedRoleArn}'`);
   });
 
   test('refuses a role of another account than the ARN it acts on', () => {

@@ -211,7 +211,7 @@ describe('provider', () => {
 
   describe.each<[string, (stack: Stack, id: string, tags?: { [key: string]: string }) => void]>([
     ['Channel', (stack, id, tags) => new Channel(stack, id, { tags })],
-    ['StreamKey', (stack, id, tags) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, CHANNEL_ARN), tags })],
+    ['StreamKey', (stack, id, tags) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, `${CHANNEL_ARN}${id}`), tags })],
     ['PlaybackKeyPair', (stack, id, tags) => new PlaybackKeyPair(stack, id, { tags })],
   ])('%s tags leave room for the request tag the provider adds', (_name, create) => {
     test('at most 49 tags', () => {

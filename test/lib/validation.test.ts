@@ -12,7 +12,7 @@ import {
   Policy,
   Preset,
 } from '../../lib';
-import { checkEnum, checkRange, checkString, tagErrors } from '../../lib/validation';
+import { anyPartition, ARN_PARTITIONS, checkEnum, checkRange, checkString, tagErrors } from '../../lib/validation';
 import { newStack, tags, template } from './helpers';
 
 function channelWith(props: ChannelProps): () => Channel {
@@ -63,7 +63,7 @@ describe('Channel validation', () => {
       { playbackRestrictionPolicy: { playbackRestrictionPolicyArn: 'arn:aws:ivs:us-west-2:1:policy/abc' } as IPlaybackRestrictionPolicy },
       /playbackRestrictionPolicy must be an IVS playback restriction policy ARN .*, got 'arn:aws:ivs:us-west-2:1:policy\/abc'/],
     ['a bad ad configuration ARN', { adConfigurationArn: 'arn:aws:ivs:us-west-2:1:ad/abc' },
-      /adConfigurationArn must be an IVS ad configuration ARN \(arn:aws:ivs:<region>:<account>:ad-configuration\/<id>\), got 'arn:aws:ivs:us-west-2:1:ad\/abc'/],
+      /adConfigurationArn must be an IVS ad configuration ARN \(arn:<partition>:ivs:<region>:<account>:ad-configuration\/<id>\), got 'arn:aws:ivs:us-west-2:1:ad\/abc'/],
     ['50 tags', { tags: tags(50) },
       /tags holds 50 tags; IVS allows at most 49 on this resource/],
     ['an empty tag key', { tags: { '': 'v' } },
@@ -129,10 +129,41 @@ describe('Channel validation', () => {
   });
 });
 
+describe('ARNs of every partition', () => {
+  const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+
+  test('the partitions are those of aws-cdk-lib\'s region table', () => {
+    expect([...ARN_PARTITIONS].sort()).toEqual([...PARTITIONS].sort());
+    expect(anyPartition('^arn:aws:ivs:x$|^arn:aws:ivs:y$')).toBe(`^arn:(${ARN_PARTITIONS.join('|')}):ivs:x$|^arn:(${ARN_PARTITIONS.join('|')}):ivs:y$`);
+  });
+
+  test.each(PARTITIONS)('accepts %s ARNs wherever an IVS ARN is taken', (partition) => {
+    const stack = newStack();
+    const arn = (type: string) => `arn:${partition}:ivs:us-west-2:123456789012:${type}/abcdABCDefgh`;
+    expect(() => Channel.fromChannelArn(stack, 'Imported', arn('channel'))).not.toThrow();
+    expect(() => new Channel(stack, 'Channel', {
+      recordingConfiguration: { recordingConfigurationArn: arn('recording-configuration') } as IRecordingConfiguration,
+      playbackRestrictionPolicy: { playbackRestrictionPolicyArn: arn('playback-restriction-policy') } as IPlaybackRestrictionPolicy,
+      adConfigurationArn: arn('ad-configuration'),
+    })).not.toThrow();
+    expect(() => checkString(stack, 'arn', arn('stream-key'), 'StreamKeyArn')).not.toThrow();
+    expect(() => checkString(stack, 'arn', arn('playback-key'), 'PlaybackKeyPairArn')).not.toThrow();
+  });
+
+  test.each(['arn:awsx:ivs:us-west-2:1:channel/a', 'arn:aws-mars:ivs:us-west-2:1:channel/a', 'arn::ivs:us-west-2:1:channel/a', 'arn:AWS:ivs:us-west-2:1:channel/a'])(
+    'refuses %j', (arn) => {
+      const stack = newStack();
+      expect(() => checkString(stack, 'channel', arn, 'ChannelArn'))
+        .toThrow(`channel must be an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>), got '${arn}'`);
+      expect(() => new Channel(stack, 'Channel', { adConfigurationArn: arn.replace('channel', 'ad-configuration') }))
+        .toThrow(/adConfigurationArn must be an IVS ad configuration ARN \(arn:<partition>:ivs:<region>:<account>:ad-configuration\/<id>\)/);
+    });
+});
+
 describe('validation helpers', () => {
   test('checkString shows a pattern it has no words for', () => {
     const stack = newStack();
-    expect(() => checkString(stack, 'x', 'arn:aws:s3:::b', 'ResourceArn')).toThrow(/x must be a string matching \^arn:aws:ivs:.*, got 'arn:aws:s3:::b'/);
+    expect(() => checkString(stack, 'x', 'arn:aws:s3:::b', 'ResourceArn')).toThrow(/x must be a string matching \^arn:\(aws\|aws-cn\|.*\):ivs:.*, got 'arn:aws:s3:::b'/);
     expect(() => checkString(stack, 'x', 'a b', 'PlaybackRestrictionPolicyAllowedCountry')).toThrow(/x must be at most 2 characters long, got 3: 'a b'/);
     expect(() => checkString(stack, 'x', 'v', 'NoSuchShape')).toThrow(/no shape 'NoSuchShape' in the IVS model/);
   });
