@@ -12,7 +12,7 @@ import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
-import { checkChannel, checkImportedArn, checkRemovalPolicy } from './validation';
+import { checkChannel, checkImportedArn, checkRemovalPolicy, presetToSend } from './validation';
 
 /**
  * An IVS channel, created here or imported.
@@ -255,7 +255,8 @@ export interface ChannelProps extends CrossAccountProps {
   readonly type?: ChannelType;
 
   /**
-   * Transcode preset; only with ADVANCED_SD and ADVANCED_HD (an error otherwise).
+   * Transcode preset; only with ADVANCED_SD and ADVANCED_HD. With another type it is not sent and synthesis warns
+   * (IVS gives those channels no preset; @aws-cdk/aws-ivs-alpha accepts it the same way).
    *
    * @default - Preset.HIGHER_BANDWIDTH_DELIVERY for ADVANCED types, none otherwise
    */
@@ -521,7 +522,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
         LatencyMode: props.latencyMode,
         Authorized: props.authorized,
         InsecureIngest: props.insecureIngest,
-        Preset: props.preset,
+        Preset: presetToSend(this, props.preset, props.type),
         RecordingConfigurationArn: props.recordingConfiguration?.recordingConfigurationArn,
         PlaybackRestrictionPolicyArn: props.playbackRestrictionPolicy?.playbackRestrictionPolicyArn,
         AdConfigurationArn: props.adConfigurationArn,

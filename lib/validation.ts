@@ -2,7 +2,7 @@
 // combination rules the API documents. Unresolved tokens are skipped: only the deploy can check them.
 // Every error names the prop and the offending value. Internal: not exported from index.ts.
 
-import { Arn, ArnFormat, Duration, RemovalPolicy, TagManager, Token, ValidationError } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, TagManager, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
@@ -265,12 +265,6 @@ export function checkChannel(scope: IConstruct, p: ChannelRuleInput): void {
   checkAdConfigurationArn(scope, 'adConfigurationArn', p.adConfigurationArn);
   checkRemovalPolicy(scope, 'removalPolicy', p.removalPolicy);
 
-  // CreateChannel: "preset ... is selectable only for ADVANCED_HD and ADVANCED_SD channel types".
-  if (p.preset !== undefined && !Token.isUnresolved(p.preset) && !(p.type !== undefined && Token.isUnresolved(p.type))
-    && !ADVANCED_TYPES.includes(p.type ?? 'STANDARD')) {
-    fail(scope, `preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset '${p.preset}' with type '${p.type ?? 'STANDARD (default)'}'`);
-  }
-
   // MultitrackInputConfiguration: enabled only with STANDARD; then policy, maximumResolution and
   // containerFormat FRAGMENTED_MP4 are required.
   const mt = p.multitrackInputConfiguration;
@@ -290,6 +284,20 @@ export function checkChannel(scope: IConstruct, p: ChannelRuleInput): void {
     checkEnum(scope, 'multitrackInputConfiguration.policy', mt.policy, 'MultitrackPolicy');
     checkEnum(scope, 'multitrackInputConfiguration.maximumResolution', mt.maximumResolution, 'MultitrackMaximumResolution');
   }
+}
+
+/**
+ * The preset to send. CreateChannel: a preset "is selectable only for ADVANCED_HD and ADVANCED_SD channel types ... For
+ * other channel types (BASIC and STANDARD), preset is the empty string". With another type the preset is not sent and
+ * a warning names it, as @aws-cdk/aws-ivs-alpha keeps such code working (it writes an empty preset, and its integration
+ * test expects IVS to report none). A token type or preset is sent as given.
+ */
+export function presetToSend(scope: IConstruct, preset: string | undefined, type: string | undefined): string | undefined {
+  if (preset === undefined || Token.isUnresolved(preset) || (type !== undefined && Token.isUnresolved(type))) return preset;
+  if (ADVANCED_TYPES.includes(type ?? 'STANDARD')) return preset;
+  Annotations.of(scope).addWarningV2('cdk-ivs:presetIgnored', `preset '${preset}' is not sent: IVS selects a preset only for type ADVANCED_SD or `
+    + `ADVANCED_HD, and type is '${type ?? 'STANDARD (default)'}', whose channels have no preset. Remove preset, or choose an ADVANCED type`);
+  return undefined;
 }
 
 /** STS: an external ID is 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */

@@ -1,4 +1,5 @@
 import { Errors, Fn, Lazy, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { RESOURCE_TYPES } from '../../lib/contract';
 import {
   Channel,
@@ -28,12 +29,6 @@ describe('Channel validation', () => {
       /channelName must be only letters, digits, hyphens and underscores, got 'my channel'/],
     ['a name of 129 characters', { channelName: 'a'.repeat(129) },
       /channelName must be at most 128 characters long, got 129: 'a{129}'/],
-    ['a preset on a STANDARD channel', { type: ChannelType.STANDARD, preset: Preset.HIGHER_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'HIGHER_BANDWIDTH_DELIVERY' with type 'STANDARD'/],
-    ['a preset on a BASIC channel', { type: ChannelType.BASIC, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'CONSTRAINED_BANDWIDTH_DELIVERY' with type 'BASIC'/],
-    ['a preset with the default type', { preset: Preset.HIGHER_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'HIGHER_BANDWIDTH_DELIVERY' with type 'STANDARD \(default\)'/],
     ['multitrack on a BASIC channel', { type: ChannelType.BASIC, multitrackInputConfiguration: MT },
       /multitrackInputConfiguration is only valid with type STANDARD, got type 'BASIC'/],
     ['multitrack on an ADVANCED_HD channel', { type: ChannelType.ADVANCED_HD, multitrackInputConfiguration: MT },
@@ -76,6 +71,33 @@ describe('Channel validation', () => {
       /removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got 'snapshot'/],
   ])('rejects %s', (_name, props, error) => {
     expect(channelWith(props)).toThrow(error);
+  });
+
+  test.each<[string, ChannelProps, string]>([
+    ['a STANDARD channel', { type: ChannelType.STANDARD, preset: Preset.HIGHER_BANDWIDTH_DELIVERY }, "preset 'HIGHER_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'STANDARD', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+    ['a BASIC channel', { type: ChannelType.BASIC, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }, "preset 'CONSTRAINED_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'BASIC', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+    ['the default type', { preset: Preset.HIGHER_BANDWIDTH_DELIVERY }, "preset 'HIGHER_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'STANDARD (default)', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+  ])('a preset on %s is not sent, with a warning naming it', (_name, props, warning) => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', props);
+    const t = template(stack);
+    t.hasResourceProperties(RESOURCE_TYPES.channel, { Preset: Match.absent() });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Channel', Match.stringLikeRegexp('cdk-ivs:presetIgnored'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toBe(`${warning} [ack: cdk-ivs:presetIgnored]`);
+  });
+
+  test.each<[string, ChannelProps]>([
+    ['ADVANCED_SD', { type: ChannelType.ADVANCED_SD, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }],
+    ['a token type', { type: Lazy.string({ produce: () => 'STANDARD' }) as ChannelType, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }],
+  ])('a preset with %s is sent, without a warning', (_name, props) => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', props);
+    template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-ivs:presetIgnored'));
   });
 
   test('errors are aws-cdk-lib ValidationErrors attached to the construct', () => {
