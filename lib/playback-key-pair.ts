@@ -190,7 +190,8 @@ function warnOverQuota(pair: PlaybackKeyPair, reach: Reach): void {
   const count = (counts.get(where) ?? 0) + 1;
   counts.set(where, count);
   if (count > PAIRS_QUOTA) {
-    const place = `account ${Token.isUnresolved(account) ? 'of the stack' : account} and region ${Token.isUnresolved(region) ? 'of the stack' : region}`;
+    const shown = (value: string) => (Token.isUnresolved(value) ? 'of the stack' : value);
+    const place = `account ${shown(account)} and region ${shown(region)}`;
     Annotations.of(pair).addWarningV2('cdk-ivs:playbackKeyPairQuota', `this is playback key pair ${count} of this stack in ${place}: IVS allows `
       + `${PAIRS_QUOTA} per account and region (IVS service quotas; pairs made outside this stack count too), so a create will fail with `
       + 'ServiceQuotaExceededException.');

@@ -173,9 +173,9 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    * The stream key value, as a token, e.g. sk_us-west-2_abcdABCDefgh_567890abcdef.
    *
    * Referencing it makes the provider return the value in the custom resource's response, with
-   * NoEcho. NoEcho only masks it in CloudFormation's own output: the value is still stored by
-   * CloudFormation and lands in plain text in whatever consumes the token (another resource's
-   * properties, an output). Prefer `secret` where you can.
+   * NoEcho, which CloudFormation documents as masking the value with asterisks where it is retrieved
+   * with Fn::GetAtt, and no more: whatever consumes the token (another resource's properties, an
+   * output) holds it in plain text. Prefer `secret` where you can.
    *
    * @attribute
    */

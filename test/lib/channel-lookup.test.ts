@@ -198,7 +198,7 @@ describe('ChannelLookup', () => {
       const stack = envStack();
       new ChannelLookup(stack, 'Lookup', { channelArns: [OTHER_CHANNEL], assumedRoleArn: OTHER_ROLE, storeStreamKeysInSecrets: true });
       template(stack).resourceCountIs('AWS::SecretsManager::Secret', 1);
-      expect(providerStatements(stack).find((s) => s.Sid === 'WriteOwnSecrets').Condition)
+      expect(providerStatements(stack).find((s) => s.Sid === 'OwnSecrets').Condition)
         .toEqual({ StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: { Ref: 'AWS::StackId' } } });
     });
   });
