@@ -147,6 +147,8 @@ const OWNER_TAG_PRIORITY = 1000;
 export function createOwnedSecret(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy): OwnedSecret {
   const resource = new CfnSecret(scope, id, { description });
   resource.tags.setTag(SECRET_OWNER_TAG, Aws.STACK_ID, OWNER_TAG_PRIORITY);
+  // Tags.of() reaches the secret too; the same naming rules hold for Secrets Manager's tags (see tagErrors).
+  checkRenderedTags(resource, resource.tags);
   resource.applyRemovalPolicy(removalPolicy);
   // cdk-nag reads suppressions from this metadata (what NagSuppressions writes), so the library needs no cdk-nag.
   resource.addMetadata('cdk_nag', {

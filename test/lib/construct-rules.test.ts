@@ -59,3 +59,12 @@ describe.each(CONSTRUCTS)('%s', (_name, create) => {
     for (const [, resource] of applied) expect(resource.DeletionPolicy).toBe('Retain');
   });
 });
+
+describe('the secrets the constructs make', () => {
+  test('an aws: key from Tags.of() is refused on the secrets the constructs make too', () => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', { storeStreamKeyInSecret: true });
+    Tags.of(stack.node.findChild('Channel')).add('AWS:owner', 'me', { includeResourceTypes: ['AWS::SecretsManager::Secret'] });
+    expect(() => template(stack)).toThrow(/TestStack\/Channel\/Secret\] tags \(after Tags.of\): tag key 'AWS:owner' starts with 'aws:'/);
+  });
+});
