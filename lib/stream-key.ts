@@ -220,12 +220,12 @@ function channelShown(channel: IChannel): string {
 function checkOneKeyPerChannel(key: StreamKey, channel: IChannel): void {
   const stack = Stack.of(key);
   const earlier = KEYS_OF_STACK.get(stack) ?? [];
-  KEYS_OF_STACK.set(stack, [...earlier, { key, channel }]);
   const message = (other: StreamKey) => `channel ${channelShown(channel)} already has a StreamKey (${other.node.path}): IVS allows one stream key `
     + 'per channel, so both would adopt the same key and a rotation of one would delete the other\'s. Keep one StreamKey per channel '
     + 'and share its secret';
   const same = earlier.find((e) => e.channel.channelArn === channel.channelArn);
   if (same) fail(key, message(same.key));
+  KEYS_OF_STACK.set(stack, [...earlier, { key, channel }]);
   key.node.addValidation({
     validate: () => {
       const resolved = JSON.stringify(stack.resolve(channel.channelArn));
