@@ -91,10 +91,13 @@ export const HANDLER_ACTIONS: { readonly [action: string]: readonly ResourceType
   'secretsmanager:UpdateSecretVersionStage': 'required',
 };
 
-/** The resource types an action is granted on: the reference's required ones, or the optional ones the handler uses. */
-export function grantedResourceTypes(action: string): ResourceTypeName[] {
-  const entries = REFERENCE[action];
-  const use = HANDLER_ACTIONS[action];
+/**
+ * The resource types an action is granted on: the reference's required ones, or the optional ones the handler uses
+ * (`reference` and `uses` default to the tables above).
+ */
+export function grantedResourceTypes(action: string, reference = REFERENCE, uses = HANDLER_ACTIONS): ResourceTypeName[] {
+  const entries = reference[action];
+  const use = uses[action];
   if (entries === undefined || use === undefined) throw new Error(`cdk-ivs: ${action} is not in the IAM reference table or the handler's actions`);
   const types = use === 'required' ? entries.filter((e) => e.required).map((e) => e.type) : [...use];
   for (const type of types) {

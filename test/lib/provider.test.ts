@@ -13,7 +13,7 @@ import {
   providerPolicyStatements,
   toCfnTags,
 } from '../../lib/provider';
-import { HANDLER_ACTIONS, REFERENCE, RESOURCE_ARN_FORMATS } from '../../lib/iam-reference';
+import { grantedResourceTypes, HANDLER_ACTIONS, REFERENCE, RESOURCE_ARN_FORMATS } from '../../lib/iam-reference';
 import { newStack, resourcesOf, tags, template } from './helpers';
 
 const CHANNEL_ARN = 'arn:aws:ivs:us-west-2:123456789012:channel/abcdABCDefgh';
@@ -253,6 +253,18 @@ describe('provider', () => {
     new StreamKey(stack, 'Key', { channel });
     new PlaybackKeyPair(stack, 'Pair');
     template(stack).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('grantedResourceTypes refuses what the reference does not support', () => {
+    expect(grantedResourceTypes('ivs:ListStreamKeys')).toEqual(['Channel', 'Stream-Key']);
+    expect(grantedResourceTypes('ivs:TagResource')).toEqual(['Channel', 'Stream-Key', 'Playback-Key-Pair']);
+    expect(() => grantedResourceTypes('ivs:PutMetadata')).toThrow('cdk-ivs: ivs:PutMetadata is not in the IAM reference table or the handler\'s actions');
+    const reference = { 'ivs:TagResource': [{ type: 'Channel', required: false }, { type: 'Stage', required: false }] };
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': ['Stream-Key'] }))
+      .toThrow('cdk-ivs: the reference lists no Stream-Key resource type for ivs:TagResource');
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': ['Stage' as any] })).toThrow('cdk-ivs: no ARN format for Stage');
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': 'required' }))
+      .toThrow('cdk-ivs: ivs:TagResource would be granted on no resource type');
   });
 
   // Calls the lead is adding to lambda/ on main (a channel's stream while it is live; the owned secrets' versions),
