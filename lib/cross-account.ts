@@ -4,7 +4,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ivsListStatement, ivsStatements } from './provider';
+import { ivsStatements } from './provider';
 import { checkExternalId, fail } from './validation';
 
 /**
@@ -128,9 +128,8 @@ export class IvsCrossAccountRole extends Construct {
     checkExternalId(this, props.externalId);
     const access = props.access ?? CrossAccountAccess.LOOKUP;
     const regions = props.regions ?? [Aws.REGION];
-    const statements = access === CrossAccountAccess.LOOKUP
-      ? ivsStatements({ regions, actions: (action) => LOOKUP_ACTIONS.includes(action) })
-      : [...ivsStatements({ regions }), ivsListStatement(regions)];
+    const lookupOnly = access === CrossAccountAccess.LOOKUP ? (action: string) => LOOKUP_ACTIONS.includes(action) : undefined;
+    const statements = ivsStatements({ regions, actions: lookupOnly });
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: `cdk-ivs provider access (${access}) for ${props.trustedAccount ?? 'a trusted principal'}`,
