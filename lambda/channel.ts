@@ -55,8 +55,12 @@ export const channel: ResourceHandler<ChannelProps> = {
     if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = props.Name || '(unnamed channel)';
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
-    const created = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
+    const { resource: created, made } = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
       list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
+      get: async (arn) => ({
+        channel: must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel'),
+        streamKey: await channelStreamKey(session, arn, true),
+      }),
       delete: (arn) => deleteChannel(session, arn, false),
     });
     const ivsChannel = must(created.channel, 'channel');
@@ -64,9 +68,9 @@ export const channel: ResourceHandler<ChannelProps> = {
     const key = created.streamKey ?? {};
     const secretArn = props.SecretArn;
     if (secretArn) {
-      await undoOnFailure(`channel ${arn}`,
-        () => writeStreamSecret(session, secretArn, ivsChannel, key),
-        () => deleteChannel(session.forCleanup(), arn, false));
+      const write = () => writeStreamSecret(session, secretArn, ivsChannel, key);
+      // A channel another delivery of this event made is that delivery's to undo.
+      await (made ? undoOnFailure(`channel ${arn}`, write, () => deleteChannel(session.forCleanup(), arn, false)) : write());
     }
     return channelResponse(ivsChannel, key, props);
   },

@@ -91,6 +91,7 @@ interface SessionParts {
   readonly roleSessionName: string;
   readonly account: string;
   readonly resourceName: string;
+  readonly started: string;
 }
 
 export class Session {
@@ -105,6 +106,7 @@ export class Session {
       roleSessionName: sessionName(event),
       account: event.StackId.split(':')[4] ?? '',
       resourceName: `${event.StackId.split('/')[1] ?? ''}/${event.LogicalResourceId}`,
+      started: Date.now().toString(36),
     });
   }
 
@@ -118,13 +120,16 @@ export class Session {
   readonly account: string;
   /** `<stack name>/<logical id>` of the resource the event is about. */
   readonly resourceName: string;
+  /** When this invocation started (base 36 milliseconds): each delivery of an event has its own. */
+  readonly started: string;
   private readonly ivsClient: IvsClient;
   private readonly secretsClient: SecretsManagerClient;
   private readonly attempts: AttemptLog;
 
   private constructor(private readonly parts: SessionParts) {
     ({ deadline: this.deadline, requestId: this.requestId, roleSessionName: this.roleSessionName, account: this.account,
-      resourceName: this.resourceName, ivsClient: this.ivsClient, secretsClient: this.secretsClient, attempts: this.attempts } = parts);
+      resourceName: this.resourceName, started: this.started, ivsClient: this.ivsClient, secretsClient: this.secretsClient,
+      attempts: this.attempts } = parts);
   }
 
   /** The same clients with the cleanup grace added to the deadline. */
@@ -172,7 +177,7 @@ export class Session {
       if (!(error instanceof CallError)) throw error;
       const check = externalId === undefined ? 'that it requires no external ID (none is given)' : 'that it requires the external ID given';
       throw new CallError(error.operation, error.code, `${error.text.replace(/\.?$/, '.')} Role ${roleArn}: check that its trust policy `
-        + `trusts this stack's provider role (or its account), ${check}, and that the role exists`, error.attempts);
+        + `trusts this stack's provider role (or its account), ${check}, and that the role exists`);
     } finally {
       sts.destroy();
     }
@@ -207,20 +212,14 @@ export class Session {
           `no answer before the handler's deadline (${DEADLINE_MARGIN_MS / 1000} s before the Lambda times out)${last}; deploy again`));
       }, Math.max(0, this.deadline - Date.now()));
     });
-    // Attempts that may have reached IVS: all but the throttled ones (a throttled request is not executed).
-    let reached = 0;
     try {
+      // A throttled request is not executed: it is sent again after a jittered backoff, until the deadline.
       for (let throttled = 0; ; throttled++) {
         try {
-          const answer = await Promise.race([send(controller.signal), expired]);
-          const metadata = (answer as { $metadata?: { attempts?: number } } | undefined)?.$metadata;
-          if (metadata) metadata.attempts = reached + (metadata.attempts ?? 1);
-          return answer;
+          return await Promise.race([send(controller.signal), expired]);
         } catch (error) {
           if (error instanceof CallError) throw error;
-          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
-          if (!isThrottling(error)) throw new CallError(operation, (error as Error).name ?? 'Error', errorText(error), reached + attempts);
-          reached += attempts - 1;
+          if (!isThrottling(error)) throw new CallError(operation, (error as Error).name ?? 'Error', errorText(error));
           await Promise.race([sleep(jitter(THROTTLE_BACKOFF_BASE_MS * 2 ** Math.min(throttled, 10), THROTTLE_BACKOFF_CAP_MS)), expired]);
         }
       }

@@ -22,58 +22,76 @@ export interface ResourceHandler<P> {
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
 }
 
-/** The tags of a create: the template's and REQUEST_TAG with this request's ID. */
+/**
+ * The tags of a create: the template's, and REQUEST_TAG = `<RequestId> <start of this invocation, base
+ * 36 milliseconds>`: the resources one CloudFormation request made, which delivery of its event made
+ * each, and in which order (createOnce).
+ */
 export function createTags(session: Session, tags: Tags = {}): Tags {
-  return { ...tags, [REQUEST_TAG]: session.requestId };
+  return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started}` };
 }
 
-/** How createOnce finds and deletes what one create request made (T: the create's answer). */
+/** The RequestId a REQUEST_TAG value names (a create's, or `adopted by ...` for an adopted channel). */
+export function requestOf(tag: string | undefined): string | undefined {
+  return tag?.split(' ')[0];
+}
+
+/** How createOnce finds, reads and deletes what one create request made (T: the create's answer). */
 export interface RequestResources<T> {
   /** Every resource that may carry REQUEST_TAG. */
   list(): Promise<ReadonlyArray<{ readonly arn?: string; readonly tags?: Tags }>>;
+  /** The resource as the create would have answered it, for one another delivery or attempt made. */
+  get(arn: string): Promise<Omit<T, '$metadata'>>;
   delete(arn: string): Promise<void>;
-  /**
-   * The errors a retry meets when an earlier attempt took effect (the duplicate is refused), and
-   * how to read the resource that attempt made, for the answer that was lost.
-   */
-  readonly duplicate?: { readonly errors: readonly string[]; get(arn: string): Promise<Omit<T, '$metadata'>> };
+  /** The errors with which IVS refuses a second one (a key it holds, the one-key quota): then it exists. */
+  readonly refusals?: readonly string[];
+  /** IVS refuses a second resource of a request by itself (a refusal above): no sweep after a create it answered. */
+  readonly unique?: boolean;
 }
 
 /**
- * Awaits a create (tagged with createTags) so that it leaves one resource. When the SDK retried it,
- * an attempt whose answer was lost may have taken effect: the resources carrying this request's tag
- * are listed, one is kept (the one returned; after a refused duplicate, the one found) and the
- * others deleted. A create answered at the first attempt costs no extra call.
+ * Awaits a create (tagged with createTags) so that it leaves one resource, and every delivery of the
+ * event answers the same one. Lambda delivers an asynchronous event at least once, and retries an
+ * invocation that failed (Lambda developer guide, asynchronous invocation), so two deliveries of one
+ * Create can run one after the other or at once; and the SDK may retry a create whose answer was lost.
+ * After every create the resources tagged with this request are listed (again, until the list shows the
+ * one the create answered: reads lag), the one made first is kept (then the lowest ARN), the others are
+ * deleted, and the kept one answers: each delivery, seeing the same list, keeps the same one. One list
+ * call per create; it has a rate quota of its own, as large as the create's (IVS service quotas), so it
+ * does not slow a deploy down. Where IVS itself refuses a second one (`unique`), only its refusal sweeps.
+ * `made`: whether this delivery made the one answered (only then may it undo it, or write its secret).
  */
 export async function createOnce<T extends MetadataBearer>(
   session: Session, create: Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
-): Promise<Omit<T, '$metadata'>> {
+): Promise<{ readonly resource: Omit<T, '$metadata'>; readonly made: boolean }> {
   let created: T | undefined;
   let refused: CallError | undefined;
   try {
-    const answer = await create;
-    if ((answer.$metadata?.attempts ?? 1) < 2) return answer;
-    created = answer;
+    created = await create;
+    if (resources.unique) return { resource: created, made: true };
   } catch (error) {
-    if (!(error instanceof CallError && error.attempts > 1 && resources.duplicate?.errors.includes(error.code))) throw error;
+    if (!(error instanceof CallError && resources.refusals?.includes(error.code))) throw error;
     refused = error;
   }
   const answered = created && arnOf(created);
+  if (created && answered === undefined) return { resource: created, made: true }; // the caller names what is missing
   const sweep = async () => {
-    // A list may miss what was just made: it is read again until it shows what the create answered
-    // (or, refused, what the earlier attempt made).
-    const tagged = await eventually(session,
-      async () => (await resources.list()).flatMap((r) => (r.arn && r.tags?.[REQUEST_TAG] === session.requestId ? [r.arn] : [])),
-      (arns) => (answered ? arns.includes(answered) : arns.length > 0));
-    const keep = answered ?? tagged[0];
-    for (const arn of tagged) if (arn !== keep) await resources.delete(arn);
+    const mine = await eventually(session, async () => (await resources.list()).flatMap((r) => {
+      const tag = r.tags?.[REQUEST_TAG];
+      const started = tag?.split(' ')[1] ?? '';
+      return r.arn && requestOf(tag) === session.requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
+    }), (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
+    const keep = [...mine].sort((x, y) => x.order - y.order || (x.arn < y.arn ? -1 : 1))[0] ?? (answered && { arn: answered, started: session.started });
+    for (const { arn } of mine) if (arn !== keep?.arn) await resources.delete(arn);
     return keep;
   };
   // The resource the create answered with is this request's too: if the sweep fails, it goes as well.
   const keep = answered ? await undoOnFailure(answered, sweep, () => resources.delete(answered)) : await sweep();
-  if (created) return created;
   if (keep === undefined) throw refused;
-  return resources.duplicate!.get(keep);
+  // Made here: answered, or found with this invocation's tag (an attempt whose answer was lost).
+  const made = keep.started === session.started;
+  if (created && keep.arn === answered) return { resource: created, made };
+  return { resource: await resources.get(keep.arn), made };
 }
 
 /**

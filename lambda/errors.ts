@@ -5,9 +5,9 @@ import type { CustomResourceEvent } from './types';
 /** CloudFormation's whole response must stay under 4 KB; the reason gets a share of it. */
 const MAX_REASON_LENGTH = 1000;
 
-/** A failed AWS call: its operation, the error's name (e.g. ConflictException), its text and the SDK's attempts. */
+/** A failed AWS call: its operation, the error's name (e.g. ConflictException) and its text. */
 export class CallError extends Error {
-  constructor(readonly operation: string, readonly code: string, readonly text: string, readonly attempts = 1) {
+  constructor(readonly operation: string, readonly code: string, readonly text: string) {
     super(`${operation} failed: ${text}`);
     this.name = 'CallError';
   }

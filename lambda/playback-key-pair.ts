@@ -67,15 +67,19 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
   const target = props.Name || '(unnamed key pair)';
   const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
-  const imported = await createOnce(session, session.ivs(create, target), (answer) => answer.keyPair?.arn, {
+  const { resource: imported, made } = await createOnce(session, session.ivs(create, target), (answer) => answer.keyPair?.arn, {
     list: () => listAll((nextToken) => session.ivs(new ListPlaybackKeyPairsCommand({ nextToken }), target), (page) => page.keyPairs),
+    get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }),
     delete: (arn) => deleteKeyPair(session, arn),
-    // The retry of an import that took effect is refused: the key exists (or, at the quota, no room).
-    duplicate: { errors: ['ConflictException', 'ServiceQuotaExceededException'], get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }) },
+    // An import of the same key again is refused: it exists (or, at the quota, there is no room). A key
+    // of one's own is one pair by itself; a generated key differs at every delivery.
+    refusals: ['ConflictException', 'ServiceQuotaExceededException'],
+    unique: generated === undefined,
   });
   const keyPair = must(imported.keyPair, 'key pair');
   const arn = must(keyPair.arn, 'key pair ARN');
-  if (generated && secretArn) {
+  // A pair another delivery of this event generated has its private key in the secret already.
+  if (generated && secretArn && made) {
     const value: PlaybackKeyPairSecretValue = { playbackKeyPairArn: arn, ...generated };
     await undoOnFailure(`playback key pair ${arn}`,
       // The version is named after the pair, so a Delete of the pair finds it (restorePrevious).

@@ -91,18 +91,20 @@ async function adoptKey(session: Session, props: StreamKeyProps, key: StreamKey)
 async function createKey(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
   const channelArn = channelArnOf(props);
   const create = new CreateStreamKeyCommand({ channelArn, tags: createTags(session, props.Tags) });
-  const created = await createOnce(session, session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
+  const { resource: created, made } = await createOnce(session, session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
     list: () => listAll((nextToken) => session.ivs(new ListStreamKeysCommand({ channelArn, nextToken }), channelArn), (page) => page.streamKeys),
+    get: async (arn) => ({ streamKey: await getKey(session, arn) }),
     delete: (arn) => deleteKey(session, arn),
-    duplicate: { errors: ['ServiceQuotaExceededException'], get: async (arn) => ({ streamKey: await getKey(session, arn) }) },
+    // One key per channel: a second create is refused, and the key found is this request's.
+    refusals: ['ServiceQuotaExceededException'],
+    unique: true,
   });
   const key = must(created.streamKey, 'stream key');
   const arn = must(key.arn, 'stream key ARN');
   const secretArn = props.SecretArn;
   if (secretArn) {
-    await undoOnFailure(`stream key ${arn}`,
-      () => writeKeySecret(session, props, secretArn, key),
-      () => deleteKey(session.forCleanup(), arn));
+    const write = () => writeKeySecret(session, props, secretArn, key);
+    await (made ? undoOnFailure(`stream key ${arn}`, write, () => deleteKey(session.forCleanup(), arn)) : write());
   }
   return keyResponse(props, key);
 }

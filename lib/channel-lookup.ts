@@ -288,8 +288,8 @@ export class DeployTimeChannel extends ChannelBase {
 
   /**
    * The stream key value, as a token. Referencing it makes the provider return the value in the
-   * lookup's response, with NoEcho (which masks it only in CloudFormation's own output: whatever
-   * consumes the token holds it in plain text). Prefer `secret`.
+   * lookup's response, with NoEcho (documented as masking it with asterisks where it is retrieved
+   * with Fn::GetAtt, and no more: whatever consumes the token holds it in plain text). Prefer `secret`.
    */
   public get streamKeyValue(): string {
     return this.attribute('StreamKeyValue');

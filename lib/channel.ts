@@ -12,7 +12,7 @@ import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
 import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
-import { checkChannel, checkImportedArn } from './validation';
+import { checkChannel, checkImportedArn, checkRemovalPolicy, presetToSend } from './validation';
 
 /**
  * An IVS channel, created here or imported.
@@ -255,7 +255,8 @@ export interface ChannelProps extends CrossAccountProps {
   readonly type?: ChannelType;
 
   /**
-   * Transcode preset; only with ADVANCED_SD and ADVANCED_HD (an error otherwise).
+   * Transcode preset; only with ADVANCED_SD and ADVANCED_HD. With another type it is not sent and synthesis warns
+   * (IVS gives those channels no preset; @aws-cdk/aws-ivs-alpha accepts it the same way).
    *
    * @default - Preset.HIGHER_BANDWIDTH_DELIVERY for ADVANCED types, none otherwise
    */
@@ -521,7 +522,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
         LatencyMode: props.latencyMode,
         Authorized: props.authorized,
         InsecureIngest: props.insecureIngest,
-        Preset: props.preset,
+        Preset: presetToSend(this, props.preset, props.type),
         RecordingConfigurationArn: props.recordingConfiguration?.recordingConfigurationArn,
         PlaybackRestrictionPolicyArn: props.playbackRestrictionPolicy?.playbackRestrictionPolicyArn,
         AdConfigurationArn: props.adConfigurationArn,
@@ -561,9 +562,9 @@ export class Channel extends ChannelBase implements ITaggableV2 {
    * The stream key value, as a token (for code ported from the alpha, e.g. a MediaLive output).
    *
    * Referencing it makes the provider return the value in the custom resource's response, with
-   * NoEcho. NoEcho only masks it in CloudFormation's own output: the value is still stored by
-   * CloudFormation and lands in plain text in whatever consumes the token (another resource's
-   * properties, an output). Prefer `secret` where you can.
+   * NoEcho, which CloudFormation documents as masking the value with asterisks where it is retrieved
+   * with Fn::GetAtt, and no more: whatever consumes the token (another resource's properties, an
+   * output) holds it in plain text. Prefer `secret` where you can.
    *
    * @attribute
    */
@@ -583,9 +584,10 @@ export class Channel extends ChannelBase implements ITaggableV2 {
   /**
    * Applies a removal policy to the channel and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.keyAccess.applyRemovalPolicy(policy);
   }

@@ -4,7 +4,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ivsListStatement, ivsStatements } from './provider';
+import { ivsStatements } from './provider';
 import { checkExternalId, fail } from './validation';
 
 /**
@@ -128,9 +128,8 @@ export class IvsCrossAccountRole extends Construct {
     checkExternalId(this, props.externalId);
     const access = props.access ?? CrossAccountAccess.LOOKUP;
     const regions = props.regions ?? [Aws.REGION];
-    const statements = access === CrossAccountAccess.LOOKUP
-      ? ivsStatements({ regions, actions: (action) => LOOKUP_ACTIONS.includes(action) })
-      : [...ivsStatements({ regions }), ivsListStatement(regions)];
+    const lookupOnly = access === CrossAccountAccess.LOOKUP ? (action: string) => LOOKUP_ACTIONS.includes(action) : undefined;
+    const statements = ivsStatements({ regions, actions: lookupOnly });
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: `cdk-ivs provider access (${access}) for ${props.trustedAccount ?? 'a trusted principal'}`,
@@ -139,20 +138,13 @@ export class IvsCrossAccountRole extends Construct {
       inlinePolicies: { Ivs: iam.PolicyDocument.fromJson({ Version: '2012-10-17', Statement: statements }) },
     });
     // cdk-nag reads suppressions from this metadata (what NagSuppressions writes), so the library needs no cdk-nag.
-    const listReason = access === CrossAccountAccess.MANAGE
-      ? [{
-        id: 'AwsSolutions-IAM5',
-        appliesTo: ['Resource::*'],
-        reason: 'ivs:ListChannels and ivs:ListPlaybackKeyPairs have no resource-level permissions in IAM; aws:RequestedRegion limits them to the regions.',
-      }]
-      : [];
     (this.role.node.defaultChild as iam.CfnRole).addMetadata('cdk_nag', {
       rules_to_suppress: [{
         id: 'AwsSolutions-IAM5',
         appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ivs:(<AWS::Region>|[a-z0-9-]+):<AWS::AccountId>:[a-z-]+\\/\\*$/g' }],
         reason: 'IVS ARNs of this account and the given regions only (channel/*, stream-key/*, ...): the other account names the channels '
           + 'at deploy time, so no ARN is known here; the trust policy requires the external ID.',
-      }, ...listReason],
+      }],
     });
     this.roleArn = this.role.roleArn;
   }

@@ -1,12 +1,12 @@
 /// <reference types="node" />
-import { createPublicKey } from 'crypto';
-import { CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager, Token } from 'aws-cdk-lib';
+import { createPublicKey, KeyObject } from 'crypto';
+import { Annotations, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
 import type { CrossAccountProps } from './cross-account';
-import { reachFrom, targetProperties } from './reach';
+import { concreteArnPart, Reach, reachFrom, targetProperties } from './reach';
 import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
@@ -139,11 +139,13 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
       this.secret = this.ownedSecret.secret;
     }
 
+    const reach = reachFrom(props);
+    warnOverQuota(this, reach);
     this.resource = createIvsResource(this, 'Resource', {
       kind: 'playbackKeyPair',
       removalPolicy,
       properties: {
-        ...targetProperties(this, reachFrom(props)),
+        ...targetProperties(this, reach),
         Name: this.physicalName,
         PublicKeyMaterial: props.publicKeyMaterial,
         Tags: renderTags(this.cdkTagManager),
@@ -158,15 +160,50 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
   /**
    * Applies a removal policy to the key pair and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.ownedSecret?.resource.applyRemovalPolicy(policy);
   }
 }
 
-/** A given public key must parse as a PEM public key. */
+/** Most playback key pairs an account has in a region. */
+const PAIRS_QUOTA = 3;
+
+/** The playback key pairs of each stack, by the account and region they are made in. */
+const PAIRS_OF_STACK = new WeakMap<Stack, Map<string, number>>();
+
+/**
+ * Warns from the 4th key pair a stack makes in one account and region: "Amazon IVS allows a maximum of three key
+ * pairs" (user guide, Create or Import an IVS Playback Key); IVS quotas are per account and "enforced per region"
+ * (IVS Service Quotas). A warning, not an error: a token region or account may hide that they differ.
+ */
+function warnOverQuota(pair: PlaybackKeyPair, reach: Reach): void {
+  const stack = Stack.of(pair);
+  const account = concreteArnPart(reach.roleArn, 'account') ?? stack.account;
+  const region = reach.region ?? stack.region;
+  const where = `${account}/${region}`;
+  const counts = PAIRS_OF_STACK.get(stack) ?? new Map<string, number>();
+  PAIRS_OF_STACK.set(stack, counts);
+  const count = (counts.get(where) ?? 0) + 1;
+  counts.set(where, count);
+  if (count > PAIRS_QUOTA) {
+    const shown = (value: string) => (Token.isUnresolved(value) ? 'of the stack' : value);
+    const place = `account ${shown(account)} and region ${shown(region)}`;
+    Annotations.of(pair).addWarningV2('cdk-ivs:playbackKeyPairQuota', `this is playback key pair ${count} of this stack in ${place}: IVS allows `
+      + `${PAIRS_QUOTA} per account and region (IVS service quotas; pairs made outside this stack count too), so a create will fail with `
+      + 'ServiceQuotaExceededException.');
+  }
+}
+
+/**
+ * A given public key must be a PEM public key on the P-384 curve: IVS verifies playback tokens signed with ES384
+ * ("an ECDSA signature algorithm that uses the SHA-384 hash algorithm", user guide, Generate and Sign IVS Playback
+ * Tokens), which JWS defines on P-384 (RFC 7518, 3.4), and the guide's key pair is `openssl ecparam -name secp384r1`
+ * (Create or Import an IVS Playback Key).
+ */
 function checkPublicKey(scope: Construct, pem: string | undefined): void {
   if (pem === undefined || Token.isUnresolved(pem)) {
     return;
@@ -174,10 +211,16 @@ function checkPublicKey(scope: Construct, pem: string | undefined): void {
   if (/PRIVATE KEY/.test(pem)) {
     fail(scope, 'publicKeyMaterial holds a private key (it would be stored in the template); pass the public key only');
   }
+  const head = pem.length > 40 ? `${pem.slice(0, 40)}...` : pem;
+  let key: KeyObject;
   try {
-    createPublicKey({ key: pem, format: 'pem' });
+    key = createPublicKey({ key: pem, format: 'pem' });
   } catch {
-    const head = pem.length > 40 ? `${pem.slice(0, 40)}...` : pem;
     fail(scope, `publicKeyMaterial must be a PEM public key (-----BEGIN PUBLIC KEY-----), got '${head}'`);
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== 'secp384r1') {
+    const got = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${curve}` : `key type ${key.asymmetricKeyType}`;
+    fail(scope, `publicKeyMaterial must be an ECDSA public key on the P-384 curve (secp384r1), got ${got}: '${head}'`);
   }
 }

@@ -3,7 +3,7 @@ import { CfnPlaybackRestrictionPolicy } from 'aws-cdk-lib/aws-ivs';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { toCfnTags } from './provider';
-import { checkImportedArn, checkRemovalPolicy, checkString, checkStringList, checkTags } from './validation';
+import { checkImportedArn, checkRemovalPolicy, checkRenderedTags, checkString, checkStringList, checkTags } from './validation';
 
 /**
  * An IVS playback restriction policy, created here or imported.
@@ -96,6 +96,9 @@ export class PlaybackRestrictionPolicy extends Resource implements IPlaybackRest
    */
   public readonly playbackRestrictionPolicyArn: string;
 
+  /** The underlying AWS::IVS::PlaybackRestrictionPolicy. */
+  private readonly resource: CfnPlaybackRestrictionPolicy;
+
   /**
    * Creates a playback restriction policy.
    *
@@ -112,7 +115,7 @@ export class PlaybackRestrictionPolicy extends Resource implements IPlaybackRest
     checkTags(this, 'tags', props.tags);
     checkRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
 
-    const resource = new CfnPlaybackRestrictionPolicy(this, 'Resource', {
+    const resource = this.resource = new CfnPlaybackRestrictionPolicy(this, 'Resource', {
       allowedCountries: props.allowedCountries ?? [],
       allowedOrigins: props.allowedOrigins ?? [],
       enableStrictOriginEnforcement: props.enableStrictOriginEnforcement,
@@ -120,8 +123,19 @@ export class PlaybackRestrictionPolicy extends Resource implements IPlaybackRest
       tags: toCfnTags(props.tags),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    checkRenderedTags(this, resource.cdkTagManager);
 
     // Ref of AWS::IVS::PlaybackRestrictionPolicy is its ARN.
     this.playbackRestrictionPolicyArn = resource.attrArn;
+  }
+
+  /**
+   * Applies a removal policy to the policy.
+   *
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
+    this.resource.applyRemovalPolicy(policy);
   }
 }

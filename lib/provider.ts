@@ -21,7 +21,8 @@ import {
 import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { FIELDS, REQUEST_TAG, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
-import { checkTags, tagErrors } from './validation';
+import { resourceArns, statementsByResourceType } from './iam-reference';
+import { checkRenderedTags, checkTags } from './validation';
 
 /** Construct id of the provider, a child of the stack. */
 export const PROVIDER_ID = 'CdkIvsProvider';
@@ -39,116 +40,35 @@ export const PROVIDER_MEMORY = Size.mebibytes(256);
 export const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /**
- * The IVS statements of the provider role: exactly the actions the handler calls, each on the IVS
- * resource types (in the stack's account and region) IAM authorizes it against. CreateChannel and
- * DeleteChannel are authorized against the channel and its stream key, ListStreamKeys and
- * CreateStreamKey against both too; CreateChannel and UpdateChannel may also be authorized against the resources a channel refers
- * to. IAM's Playback-Key-Pair resource type has ARNs `...:playback-key/<id>`.
+ * The handler's IVS actions as raw IAM JSON, one statement per IVS resource type, each action on exactly the resource
+ * types the Service Authorization Reference lists for it (lib/iam-reference.ts), on the ARNs of an account (default:
+ * the stack's) in `regions` (default: the stack's). `actions` keeps a subset (IvsCrossAccountRole's LOOKUP).
  */
-export const IVS_STATEMENTS: ReadonlyArray<{ readonly sid: string; readonly resourceTypes: readonly string[]; readonly actions: readonly string[] }> = [
-  {
-    sid: 'IvsChannels',
-    resourceTypes: ['channel'],
-    actions: [
-      'ivs:CreateChannel',
-      'ivs:GetChannel',
-      'ivs:BatchGetChannel',
-      'ivs:UpdateChannel',
-      'ivs:DeleteChannel',
-      'ivs:StopStream',
-      'ivs:GetStream',
-      'ivs:ListStreamKeys',
-      'ivs:CreateStreamKey',
-      'ivs:TagResource',
-      'ivs:UntagResource',
-    ],
-  },
-  {
-    sid: 'IvsStreamKeys',
-    resourceTypes: ['stream-key'],
-    actions: [
-      'ivs:CreateChannel',
-      'ivs:DeleteChannel',
-      'ivs:ListStreamKeys',
-      'ivs:CreateStreamKey',
-      'ivs:GetStreamKey',
-      'ivs:BatchGetStreamKey',
-      'ivs:DeleteStreamKey',
-      'ivs:TagResource',
-      'ivs:UntagResource',
-    ],
-  },
-  {
-    sid: 'IvsPlaybackKeyPairs',
-    resourceTypes: ['playback-key'],
-    actions: [
-      'ivs:ImportPlaybackKeyPair',
-      'ivs:GetPlaybackKeyPair',
-      'ivs:DeletePlaybackKeyPair',
-      'ivs:TagResource',
-      'ivs:UntagResource',
-    ],
-  },
-  {
-    sid: 'IvsChannelReferences',
-    resourceTypes: ['recording-configuration', 'playback-restriction-policy', 'ad-configuration'],
-    actions: ['ivs:CreateChannel', 'ivs:UpdateChannel'],
-  },
-];
-
-/** ARN of every IVS resource of one type in an account and region (default: the stack's). */
-function ivsArns(resourceType: string, region: string = Aws.REGION, account: string = Aws.ACCOUNT_ID): string {
-  return `arn:${Aws.PARTITION}:ivs:${region}:${account}:${resourceType}/*`;
-}
-
-/** IVS_STATEMENTS (or a subset) as raw IAM JSON on the IVS ARNs of an account and regions. */
-export function ivsStatements(options: { regions?: string[]; account?: string; sidSuffix?: string; actions?: (action: string) => boolean } = {}): any[] {
+export function ivsStatements(options: { regions?: string[]; account?: string; actions?: (action: string) => boolean } = {}): any[] {
   const regions = options.regions ?? [Aws.REGION];
-  return IVS_STATEMENTS.flatMap((statement) => {
-    const actions = statement.actions.filter(options.actions ?? (() => true));
-    if (actions.length === 0) return [];
-    return [{
-      Sid: `${statement.sid}${options.sidSuffix ?? ''}`,
-      Effect: 'Allow',
-      Action: actions,
-      Resource: regions.flatMap((region) => statement.resourceTypes.map((type) => ivsArns(type, region, options.account))),
-    }];
-  });
-}
-
-/**
- * After a retried create the handler lists what its request made (REQUEST_TAG). IAM has no
- * resource-level permissions for these two actions, so `*`; the region condition keeps them to
- * `regions` (IAM policies are per account already).
- */
-export function ivsListStatement(regions: string | string[]): any {
-  return {
-    Sid: 'IvsListsInRegion',
+  return statementsByResourceType('ivs', options.actions).map((statement) => ({
+    Sid: statement.sid,
     Effect: 'Allow',
-    Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-    Resource: '*',
-    Condition: { StringEquals: { 'aws:RequestedRegion': regions } },
-  };
+    Action: statement.actions,
+    Resource: regions.map((region) => resourceArns(statement.type, region, options.account)),
+  }));
 }
 
 /**
- * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): IVS actions on
- * IVS ARNs of the stack's account and region, two list actions in its region, and PutSecretValue
- * only on secrets tagged with this stack's ID (the secrets these constructs create).
+ * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): the IVS statements, and the
+ * handler's Secrets Manager actions only on secrets of the stack's account and region tagged with this stack's ID (the
+ * secrets these constructs create; the reference lists the `secretsmanager:ResourceTag/tag-key` condition key for each).
  */
 export function providerPolicyStatements(): any[] {
   return [
     ...ivsStatements(),
-    ivsListStatement(Aws.REGION),
-    {
-      Sid: 'WriteOwnSecrets',
+    ...statementsByResourceType('secretsmanager').map((statement) => ({
+      Sid: statement.sid,
       Effect: 'Allow',
-      // A version only for a new value, the current one put back after a rolled-back key pair
-      // replacement (lambda/secrets.ts): stages are read (DescribeSecret), values never.
-      Action: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
-      Resource: `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:*`,
+      Action: statement.actions,
+      Resource: resourceArns(statement.type),
       Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: Aws.STACK_ID } },
-    },
+    })),
   ];
 }
 
@@ -227,6 +147,8 @@ const OWNER_TAG_PRIORITY = 1000;
 export function createOwnedSecret(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy): OwnedSecret {
   const resource = new CfnSecret(scope, id, { description });
   resource.tags.setTag(SECRET_OWNER_TAG, Aws.STACK_ID, OWNER_TAG_PRIORITY);
+  // Tags.of() reaches the secret too; the same naming rules hold for Secrets Manager's tags (see tagErrors).
+  checkRenderedTags(resource, resource.tags);
   resource.applyRemovalPolicy(removalPolicy);
   // cdk-nag reads suppressions from this metadata (what NagSuppressions writes), so the library needs no cdk-nag.
   resource.addMetadata('cdk_nag', {
@@ -290,7 +212,7 @@ const TAG_RULES = { maxCount: 49, reservedKeys: [REQUEST_TAG] };
 export function createTagManager(scope: IConstruct, kind: ResourceKind, tags: { [key: string]: string } | undefined): TagManager {
   checkTags(scope, 'tags', tags, TAG_RULES);
   const manager = new TagManager(TagType.MAP, RESOURCE_TYPES[kind], tags);
-  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), TAG_RULES) });
+  checkRenderedTags(scope, manager, TAG_RULES);
   return manager;
 }
 

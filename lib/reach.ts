@@ -4,8 +4,8 @@
 import { Annotations, Arn, ArnFormat, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import type { Construct, IConstruct } from 'constructs';
 import type { CrossAccountProps } from './cross-account';
-import { grantProviderOnce, ivsListStatement, ivsStatements } from './provider';
-import { checkExternalId, fail } from './validation';
+import { grantProviderOnce, ivsStatements } from './provider';
+import { anyPartition, checkExternalId, fail } from './validation';
 
 /** A construct's target, resolved: the role the provider assumes and the region it calls. */
 export interface Reach {
@@ -61,8 +61,8 @@ export function warnIfUnreachable(scope: IConstruct, arn: string, reach: Reach):
 
 /**
  * The RoleArn / ExternalId / Region properties of a construct's custom resource, and the permissions
- * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements (and
- * the list actions of a retried create) of another region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
+ * its provider needs to get there: sts:AssumeRole on exactly that role, or the IVS statements of another
+ * region of its own account. Region is omitted when it is the stack's. `arn` is an ARN the
  * resource acts on (e.g. its channel's), checked against the target.
  */
 export function targetProperties(scope: Construct, reach: Reach, arn?: string): { RoleArn?: string; ExternalId?: string; Region?: string } {
@@ -71,11 +71,13 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   const region = reach.region !== undefined && Token.compareStrings(reach.region, stack.region) === TokenComparison.SAME ? undefined : reach.region;
   checkExternalId(scope, externalId);
   if (externalId !== undefined && roleArn === undefined) fail(scope, 'externalId is only used with assumedRoleArn, got no assumedRoleArn');
-  if (region !== undefined && !Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(region)) {
+  // Region names: two to four letters first (aws-cdk-lib's region table has eusc-de-east-1 beside us-west-2).
+  if (region !== undefined && !Token.isUnresolved(region) && !/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/.test(region)) {
     fail(scope, `region must be an AWS region such as us-west-2, got '${region}'`);
   }
-  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    fail(scope, `assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn}'`);
+  const roleArnPattern = new RegExp(anyPartition('^arn:aws:iam::[0-9]{12}:role/[\\w+=,.@/-]+$'));
+  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !roleArnPattern.test(roleArn)) {
+    fail(scope, `assumedRoleArn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${roleArn}'`);
   }
   // "The API is an AWS regional service" (IVS API reference, Introduction): a resource is served in the region of its ARN.
   const arnRegion = concreteArnPart(arn, 'region');
@@ -90,8 +92,7 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (roleArn !== undefined) {
     grantProviderOnce(scope, `role ${roleArn}`, () => [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }]);
   } else if (region !== undefined) {
-    grantProviderOnce(scope, `region ${region}`, () => [...ivsStatements({ regions: [region] }), ivsListStatement(region)]
-      .map(({ Sid: _sid, ...statement }) => statement));
+    grantProviderOnce(scope, `region ${region}`, () => ivsStatements({ regions: [region] }).map(({ Sid: _sid, ...statement }) => statement));
   }
   return { RoleArn: roleArn, ExternalId: externalId, Region: region };
 }

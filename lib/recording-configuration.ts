@@ -4,7 +4,7 @@ import { IBucketRef } from 'aws-cdk-lib/aws-s3';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { toCfnTags } from './provider';
-import { checkEnum, checkImportedArn, checkRemovalPolicy, checkSeconds, checkString, checkTags } from './validation';
+import { checkEnum, checkImportedArn, checkRemovalPolicy, checkRenderedTags, checkSeconds, checkString, checkTags } from './validation';
 
 /**
  * Resolution of a recorded rendition or thumbnail.
@@ -296,10 +296,21 @@ export class RecordingConfiguration extends Resource implements IRecordingConfig
       tags: toCfnTags(props.tags),
     });
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    checkRenderedTags(this, this.resource.tags);
 
     // Ref of AWS::IVS::RecordingConfiguration is the ARN; the ID is its last part.
     this.recordingConfigurationArn = this.resource.attrArn;
     this.recordingConfigurationId = Arn.split(this.resource.attrArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+  }
+
+  /**
+   * Applies a removal policy to the recording configuration.
+   *
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
+    this.resource.applyRemovalPolicy(policy);
   }
 }
 

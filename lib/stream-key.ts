@@ -1,4 +1,4 @@
-import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
+import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -153,6 +153,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
     });
 
     this.streamKeyArn = this.resource.ref;
+    checkOneKeyPerChannel(this, props.channel);
 
     if (props.storeStreamKeyInSecret) {
       this.keyAccess.secret();
@@ -172,9 +173,9 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
    * The stream key value, as a token, e.g. sk_us-west-2_abcdABCDefgh_567890abcdef.
    *
    * Referencing it makes the provider return the value in the custom resource's response, with
-   * NoEcho. NoEcho only masks it in CloudFormation's own output: the value is still stored by
-   * CloudFormation and lands in plain text in whatever consumes the token (another resource's
-   * properties, an output). Prefer `secret` where you can.
+   * NoEcho, which CloudFormation documents as masking the value with asterisks where it is retrieved
+   * with Fn::GetAtt, and no more: whatever consumes the token (another resource's properties, an
+   * output) holds it in plain text. Prefer `secret` where you can.
    *
    * @attribute
    */
@@ -194,10 +195,42 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
   /**
    * Applies a removal policy to the stream key and its secret.
    *
-   * @param policy DESTROY or RETAIN
+   * @param policy DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, 'applyRemovalPolicy(policy)', policy);
     this.resource.applyRemovalPolicy(policy);
     this.keyAccess.applyRemovalPolicy(policy);
   }
+}
+
+/** The StreamKeys of each stack and the channel each streams to. */
+const KEYS_OF_STACK = new WeakMap<Stack, { readonly key: StreamKey; readonly channel: IChannel }[]>();
+
+/** The channel as an error names it: its ARN, or for a token ARN the construct's path. */
+function channelShown(channel: IChannel): string {
+  return Token.isUnresolved(channel.channelArn) ? channel.node.path : `'${channel.channelArn}'`;
+}
+
+/**
+ * One StreamKey per channel in a stack. CreateStreamKey: "there is a limit of 1 stream key per channel", so two
+ * StreamKeys would adopt the same key, and a rotation of one would delete the key the other hands out. The same ARN
+ * (or the same token) is refused at once; token ARNs that are different strings are compared once resolved, at synth.
+ */
+function checkOneKeyPerChannel(key: StreamKey, channel: IChannel): void {
+  const stack = Stack.of(key);
+  const earlier = KEYS_OF_STACK.get(stack) ?? [];
+  const message = (other: StreamKey) => `channel ${channelShown(channel)} already has a StreamKey (${other.node.path}): IVS allows one stream key `
+    + 'per channel, so both would adopt the same key and a rotation of one would delete the other\'s. Keep one StreamKey per channel '
+    + 'and share its secret';
+  const same = earlier.find((e) => e.channel.channelArn === channel.channelArn);
+  if (same) fail(key, message(same.key));
+  KEYS_OF_STACK.set(stack, [...earlier, { key, channel }]);
+  key.node.addValidation({
+    validate: () => {
+      const resolved = JSON.stringify(stack.resolve(channel.channelArn));
+      const match = earlier.find((e) => JSON.stringify(stack.resolve(e.channel.channelArn)) === resolved);
+      return match ? [message(match.key)] : [];
+    },
+  });
 }

@@ -2,9 +2,24 @@
 // combination rules the API documents. Unresolved tokens are skipped: only the deploy can check them.
 // Every error names the prop and the offending value. Internal: not exported from index.ts.
 
-import { Arn, ArnFormat, Duration, RemovalPolicy, Token, ValidationError } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, TagManager, Token, ValidationError } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
+
+/**
+ * The partitions an ARN can name: every partition of aws-cdk-lib's region table (aws, aws-cn, aws-us-gov, the ISO
+ * partitions, aws-eusc); an ARN's second part is its partition (IAM User Guide, IAM identifiers: ARNs).
+ */
+export const ARN_PARTITIONS: readonly string[] = [...new Set(RegionInfo.regions.map((r) => r.partition).filter((p): p is string => !!p))].sort();
+
+/**
+ * The one place the model's ARN patterns are widened: they hard-code `arn:aws:`, but IVS in another partition has
+ * ARNs of that partition, so `arn:aws:` becomes `arn:(<any of ARN_PARTITIONS>):`.
+ */
+export function anyPartition(pattern: string): string {
+  return pattern.replace(/arn:aws:/g, `arn:(${ARN_PARTITIONS.join('|')}):`);
+}
 
 /** The error's name (aws-cdk-lib types it as a literal string). */
 const ERROR_NAME = 'CdkIvsInvalidProp' as ConstructorParameters<typeof ValidationError>[0];
@@ -34,13 +49,13 @@ const PATTERN_WORDS: { [shapeName: string]: string } = {
   PlaybackKeyPairName: 'only letters, digits, hyphens and underscores',
   RecordingConfigurationName: 'only letters, digits, hyphens and underscores',
   PlaybackRestrictionPolicyName: 'only letters, digits, hyphens and underscores',
-  ChannelArn: 'an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>)',
-  StreamKeyArn: 'an IVS stream key ARN (arn:aws:ivs:<region>:<account>:stream-key/<id>)',
-  PlaybackKeyPairArn: 'an IVS playback key pair ARN (arn:aws:ivs:<region>:<account>:playback-key/<id>)',
-  RecordingConfigurationArn: 'an IVS recording configuration ARN (arn:aws:ivs:<region>:<account>:recording-configuration/<id>)',
-  ChannelRecordingConfigurationArn: 'an IVS recording configuration ARN (arn:aws:ivs:<region>:<account>:recording-configuration/<id>)',
-  PlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:aws:ivs:<region>:<account>:playback-restriction-policy/<id>)',
-  ChannelPlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:aws:ivs:<region>:<account>:playback-restriction-policy/<id>)',
+  ChannelArn: 'an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>)',
+  StreamKeyArn: 'an IVS stream key ARN (arn:<partition>:ivs:<region>:<account>:stream-key/<id>)',
+  PlaybackKeyPairArn: 'an IVS playback key pair ARN (arn:<partition>:ivs:<region>:<account>:playback-key/<id>)',
+  RecordingConfigurationArn: 'an IVS recording configuration ARN (arn:<partition>:ivs:<region>:<account>:recording-configuration/<id>)',
+  ChannelRecordingConfigurationArn: 'an IVS recording configuration ARN (arn:<partition>:ivs:<region>:<account>:recording-configuration/<id>)',
+  PlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:<partition>:ivs:<region>:<account>:playback-restriction-policy/<id>)',
+  ChannelPlaybackRestrictionPolicyArn: 'an IVS playback restriction policy ARN (arn:<partition>:ivs:<region>:<account>:playback-restriction-policy/<id>)',
   S3DestinationBucketName: 'a bucket name of lowercase letters, digits, dots and hyphens',
 };
 
@@ -48,7 +63,7 @@ const PATTERN_WORDS: { [shapeName: string]: string } = {
  * Ad configuration ARNs are not in the bundled model (the SDK has the field, without a pattern); this
  * pattern follows the other IVS ARNs and IAM's `ad-configuration/${ResourceId}` resource type.
  */
-const AD_CONFIGURATION_ARN = { pattern: '^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$', max: 128 };
+const AD_CONFIGURATION_ARN = { pattern: anyPartition('^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$'), max: 128 };
 
 /** Checks a string against a model shape's length and pattern. */
 export function checkString(scope: IConstruct, prop: string, value: string | undefined, shapeName: string): void {
@@ -64,8 +79,9 @@ export function checkString(scope: IConstruct, prop: string, value: string | und
   if (max !== undefined && value.length > max) {
     fail(scope, `${prop} must be at most ${max} characters long, got ${value.length}: ${quote(value)}`);
   }
-  if (facts.pattern !== undefined && !new RegExp(facts.pattern).test(value)) {
-    const words = PATTERN_WORDS[shapeName] ?? `a string matching ${facts.pattern}`;
+  const pattern = facts.pattern === undefined ? undefined : anyPartition(facts.pattern);
+  if (pattern !== undefined && !new RegExp(pattern).test(value)) {
+    const words = PATTERN_WORDS[shapeName] ?? `a string matching ${pattern}`;
     fail(scope, `${prop} must be ${words}, got ${quote(value)}`);
   }
 }
@@ -76,7 +92,7 @@ export function checkAdConfigurationArn(scope: IConstruct, prop: string, value: 
     return;
   }
   if (value.length > AD_CONFIGURATION_ARN.max || !new RegExp(AD_CONFIGURATION_ARN.pattern).test(value)) {
-    fail(scope, `${prop} must be an IVS ad configuration ARN (arn:aws:ivs:<region>:<account>:ad-configuration/<id>), got ${quote(value)}`);
+    fail(scope, `${prop} must be an IVS ad configuration ARN (arn:<partition>:ivs:<region>:<account>:ad-configuration/<id>), got ${quote(value)}`);
   }
 }
 
@@ -171,6 +187,13 @@ export function tagErrors(prop: string, tags: { [key: string]: string } | undefi
     if (k.length < (key.min ?? 1) || k.length > (key.max ?? 128)) {
       errors.push(`${prop}: tag key ${quote(k)} must be ${key.min ?? 1} to ${key.max ?? 128} characters long`);
     }
+    // IVS's tags follow "Tag naming limits and requirements" (TagResource: "Amazon IVS has no service-specific
+    // constraints beyond what is documented there"): key names can't begin with aws:, reserved for AWS use (Tag Editor
+    // user guide, Service quotas), in any case (AWS General Reference, Tagging AWS resources: "aws:, AWS:, or any upper
+    // or lowercase combination"). CloudFormation reserves it too (its own aws:cloudformation:* tags).
+    if (k.toLowerCase().startsWith('aws:')) {
+      errors.push(`${prop}: tag key ${quote(k)} starts with 'aws:', a prefix AWS reserves for its own tags`);
+    }
     if (rules.reservedKeys?.includes(k)) {
       errors.push(`${prop}: tag key ${quote(k)} is reserved: the cdk-ivs provider sets it on the resources it creates`);
     }
@@ -183,6 +206,14 @@ export function tagErrors(prop: string, tags: { [key: string]: string } | undefi
   return errors;
 }
 
+/**
+ * Checks, at synth (after aspects such as `Tags.of()` have run), the tags a TagManager renders: what the
+ * props held and what `Tags.of()` added.
+ */
+export function checkRenderedTags(scope: IConstruct, manager: TagManager, rules: TagRules = {}): void {
+  scope.node.addValidation({ validate: () => tagErrors('tags (after Tags.of)', manager.tagValues(), rules) });
+}
+
 /** Throws on the first error of a tag map (see tagErrors). */
 export function checkTags(scope: IConstruct, prop: string, tags: { [key: string]: string } | undefined, rules: TagRules = {}): void {
   const errors = tagErrors(prop, tags, rules);
@@ -191,7 +222,11 @@ export function checkTags(scope: IConstruct, prop: string, tags: { [key: string]
   }
 }
 
-/** Custom resources can be destroyed or retained; CloudFormation has no snapshot of them. */
+/**
+ * A removal policy CloudFormation can apply: DeletionPolicy Snapshot is "for resources that support snapshots"
+ * (CloudFormation User Guide, DeletionPolicy attribute: EC2 volumes, RDS, ElastiCache, Redshift, ...), which neither
+ * custom resources nor AWS::IVS::* are.
+ */
 export function checkRemovalPolicy(scope: IConstruct, prop: string, policy: RemovalPolicy | undefined): void {
   if (policy === undefined) {
     return;
@@ -230,12 +265,6 @@ export function checkChannel(scope: IConstruct, p: ChannelRuleInput): void {
   checkAdConfigurationArn(scope, 'adConfigurationArn', p.adConfigurationArn);
   checkRemovalPolicy(scope, 'removalPolicy', p.removalPolicy);
 
-  // CreateChannel: "preset ... is selectable only for ADVANCED_HD and ADVANCED_SD channel types".
-  if (p.preset !== undefined && !Token.isUnresolved(p.preset) && !(p.type !== undefined && Token.isUnresolved(p.type))
-    && !ADVANCED_TYPES.includes(p.type ?? 'STANDARD')) {
-    fail(scope, `preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset '${p.preset}' with type '${p.type ?? 'STANDARD (default)'}'`);
-  }
-
   // MultitrackInputConfiguration: enabled only with STANDARD; then policy, maximumResolution and
   // containerFormat FRAGMENTED_MP4 are required.
   const mt = p.multitrackInputConfiguration;
@@ -255,6 +284,20 @@ export function checkChannel(scope: IConstruct, p: ChannelRuleInput): void {
     checkEnum(scope, 'multitrackInputConfiguration.policy', mt.policy, 'MultitrackPolicy');
     checkEnum(scope, 'multitrackInputConfiguration.maximumResolution', mt.maximumResolution, 'MultitrackMaximumResolution');
   }
+}
+
+/**
+ * The preset to send. CreateChannel: a preset "is selectable only for ADVANCED_HD and ADVANCED_SD channel types ... For
+ * other channel types (BASIC and STANDARD), preset is the empty string". With another type the preset is not sent and
+ * a warning names it, as @aws-cdk/aws-ivs-alpha keeps such code working (it writes an empty preset, and its integration
+ * test expects IVS to report none). A token type or preset is sent as given.
+ */
+export function presetToSend(scope: IConstruct, preset: string | undefined, type: string | undefined): string | undefined {
+  if (preset === undefined || Token.isUnresolved(preset) || (type !== undefined && Token.isUnresolved(type))) return preset;
+  if (ADVANCED_TYPES.includes(type ?? 'STANDARD')) return preset;
+  Annotations.of(scope).addWarningV2('cdk-ivs:presetIgnored', `preset '${preset}' is not sent: IVS selects a preset only for type ADVANCED_SD or `
+    + `ADVANCED_HD, and type is '${type ?? 'STANDARD (default)'}', whose channels have no preset. Remove preset, or choose an ADVANCED type`);
+  return undefined;
 }
 
 /** STS: an external ID is 2 to 1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */

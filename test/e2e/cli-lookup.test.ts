@@ -68,7 +68,7 @@ function cdkSynth(emulator: IvsEmulator, dir: string): Promise<Synth> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_EC2_METADATA_DISABLED: 'true',
   };
   return new Promise((resolve) => {
-    execFile(CLI, ['synth', '--no-notices', '--quiet', '--no-version-reporting', '-o', 'cdk.out'], { cwd: dir, env, timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(CLI, ['synth', '--no-notices', '--quiet', '--no-version-reporting', '-o', 'cdk.out'], { cwd: dir, env, timeout: 110_000 }, (error, _stdout, stderr) => {
       const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) : undefined);
       fs.rmSync(home, { recursive: true, force: true });
       resolve({

@@ -6,7 +6,7 @@ import { buildApp } from '../../examples/app';
 import { type PlaybackKeyPairSecretValue, REQUEST_TAG, SECRET_OWNER_TAG, type StreamSecretValue } from '../../lib/contract';
 import { TEST_ACCOUNT_ID } from '../emulator';
 import type { Deployment, OperationResult } from '../harness';
-import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step } from './helpers';
+import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step , madeByRequest } from './helpers';
 
 const scan = new LeakScan();
 const STACK = 'CdkIvsExample';
@@ -56,7 +56,7 @@ describe('the example app', () => {
     const live = s.channel('example-live');
     const liveRequest = step(created, 'Live', { resourceType: 'Custom::IvsChannel' }).requestId;
     expect(live).toMatchObject({ latencyMode: 'LOW', type: 'STANDARD', authorized: false });
-    expect(live.tags).toEqual({ team: 'video', app: 'cdk-ivs-example', [REQUEST_TAG]: liveRequest });
+    expect(live.tags).toEqual({ team: 'video', app: 'cdk-ivs-example', [REQUEST_TAG]: madeByRequest(liveRequest) });
     expect(out.PlaybackUrl).toBe(live.playbackUrl);
     expect(out.RtmpsIngestUrl).toBe(`rtmps://${live.ingestEndpoint}:443/app/`);
     expect(out.SrtEndpoint).toBe(live.srt.endpoint);
@@ -136,7 +136,7 @@ describe('the example app', () => {
     const newKeyArn = d.outputs.MembersStreamKeyArn;
     expect(s.emulator.state.streamKeys.has(oldMembersKeyArn)).toBe(false);
     expect(s.emulator.state.streamKeysOf(members.arn).map((k) => [k.arn, k.tags])).toEqual([
-      [newKeyArn, { [REQUEST_TAG]: step(updated, 'MembersKey', { resourceType: 'Custom::IvsStreamKey', requestType: 'Update' }).requestId, app: 'cdk-ivs-example' }],
+      [newKeyArn, { [REQUEST_TAG]: madeByRequest(step(updated, 'MembersKey', { resourceType: 'Custom::IvsStreamKey', requestType: 'Update' }).requestId), app: 'cdk-ivs-example' }],
     ]);
     // ... and its secret was rewritten with the new key
     expect(s.secretJson<StreamSecretValue>(membersKeySecretArn())).toEqual({

@@ -402,6 +402,11 @@ export function logicalIdOf(d: Deployment, id: string, resourceType: string): st
   return found[0].logicalId;
 }
 
+/** The REQUEST_TAG value of what the request `requestId` created: its ID and the start of the invocation that made it. */
+export function madeByRequest(requestId: string | undefined): unknown {
+  return expect.stringMatching(new RegExp(`^${requestId} [0-9a-z]+$`));
+}
+
 /** Escapes a string for a RegExp. */
 export function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -17,7 +17,7 @@ import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  CHANNEL_ARN, INGEST_ENDPOINT, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, REQUEST_ID, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN,
+  CREATE_TAG, CHANNEL_ARN, INGEST_ENDPOINT, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN,
   STREAM_KEY_VALUE, conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound,
 } from './helpers';
 
@@ -162,7 +162,7 @@ describe('Create with AdoptChannelArn', () => {
 
     // THEN
     expect(ivs.commandCalls(CreateStreamKeyCommand).map((call) => call.args[0].input)).toEqual([
-      { channelArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } },
+      { channelArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: CREATE_TAG } },
     ]);
     expect(ivs).not.toHaveReceivedCommand(GetStreamKeyCommand);
     expect(response).toMatchObject({ NoEcho: true, Data: { DefaultStreamKeyArn: NEW_STREAM_KEY_ARN, StreamKeyValue: NEW_STREAM_KEY_VALUE } });
@@ -283,7 +283,7 @@ describe('Create with AdoptChannelArn', () => {
       ['GetChannel', { arn: CHANNEL_ARN }],
       ['UpdateChannel', { arn: CHANNEL_ARN, ...DEFAULTS, name: 'legacy' }],
       ['ListStreamKeys', { channelArn: CHANNEL_ARN }],
-      ['CreateStreamKey', { channelArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }],
+      ['CreateStreamKey', { channelArn: CHANNEL_ARN, tags: { [REQUEST_TAG]: CREATE_TAG } }],
       ['DeleteStreamKey', { arn: NEW_STREAM_KEY_ARN }],
       ['UpdateChannel', {
         arn: CHANNEL_ARN, name: 'legacy', latencyMode: 'NORMAL', type: 'ADVANCED_SD', authorized: true, insecureIngest: true,

@@ -20,8 +20,8 @@ import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  CHANNEL_ARN, INGEST_ENDPOINT, REQUEST_ID, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
-  afterAttempts, conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound, quotaExceeded,
+  CREATE_TAG, CHANNEL_ARN, INGEST_ENDPOINT, REQUEST_ID, SECRET_ARN, SRT_ENDPOINT, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  afterAttempts, conflict, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound, quotaExceeded, madeBy,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
@@ -40,6 +40,8 @@ afterEach(() => jest.restoreAllMocks());
 describe('Create', () => {
   beforeEach(() => {
     ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+    // The sweep after the create (other deliveries of the event) lists the channel it made.
+    ivs.on(ListChannelsCommand).callsFake(() => ({ channels: [madeBy(ivs, CreateChannelCommand, CHANNEL_ARN)] }));
   });
 
   test('creates the channel with properties parsed from CloudFormation strings', async () => {
@@ -59,9 +61,11 @@ describe('Create', () => {
       name: 'my-channel', type: 'ADVANCED_HD', latencyMode: 'NORMAL', authorized: true, insecureIngest: false,
       preset: 'CONSTRAINED_BANDWIDTH_DELIVERY', playbackRestrictionPolicyArn: 'arn:aws:ivs:us-east-1:123456789012:playback-restriction-policy/p1',
       containerFormat: 'FRAGMENTED_MP4', multitrackInputConfiguration: { enabled: true, policy: 'ALLOW', maximumResolution: 'HD' },
-      tags: { team: 'video', [REQUEST_TAG]: REQUEST_ID },
+      tags: { team: 'video', [REQUEST_TAG]: CREATE_TAG },
     });
-    expect(ivs.calls()).toHaveLength(1);
+    // one CreateChannel, and one ListChannels by name: the sweep for other deliveries of the event
+    expect(ivs.calls().map((call) => call.args[0].constructor.name)).toEqual(['CreateChannelCommand', 'ListChannelsCommand']);
+    expect(ivs).toHaveReceivedCommandWith(ListChannelsCommand, { filterByName: 'my-channel' });
     expect(response).toEqual({
       PhysicalResourceId: CHANNEL_ARN,
       Data: {
@@ -96,6 +100,27 @@ describe('Create', () => {
     ]);
     expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: duplicate }]);
     expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+  });
+
+  test('another delivery of this event made a channel first: it is kept and answered, this one deleted, no secret undone', async () => {
+    // GIVEN a channel of this request made earlier than the one this create answered
+    const first = 'arn:aws:ivs:us-east-1:123456789012:channel/firstDelivery';
+    ivs.on(ListChannelsCommand).resolves({ channels: [
+      { arn: CHANNEL_ARN, tags: { [REQUEST_TAG]: `${REQUEST_ID} zz` } }, { arn: first, tags: { [REQUEST_TAG]: `${REQUEST_ID} aa` } },
+    ] });
+    ivs.on(DeleteChannelCommand).resolves({});
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ arn: first }) });
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: first }] });
+    ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ channelArn: first }) });
+    secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { Name: 'my-channel', SecretArn: SECRET_ARN }), makeContext());
+
+    // THEN both deliveries answer the first channel
+    expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input)).toEqual([{ arn: CHANNEL_ARN }]);
+    expect(response.PhysicalResourceId).toBe(first);
+    expect(JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!).channelArn).toBe(first);
   });
 
   test('a retried CreateChannel whose list of this request\'s channels fails deletes the channel it made, and says so', async () => {

@@ -4,23 +4,34 @@
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
+import { RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import { TRANSIENT_ATTEMPTS } from '../../lambda/clients';
-import { KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
+import { KEY_PAIR_ARN, SECRET_ARN, failureOf, makeContext, makeEvent } from './helpers';
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
 let server: Server;
 let route: Route;
 const requests: string[] = [];
+const bodies = new WeakMap<IncomingMessage, string>();
+
+/** The pair the last import made, as ListPlaybackKeyPairs shows it: with the tags the import sent. */
+let imported: { arn: string; tags?: { [k: string]: string } } | undefined;
+function recordImport(request: IncomingMessage, arn = KEY_PAIR_ARN): void {
+  imported = { arn, tags: JSON.parse(bodies.get(request) ?? '{}').tags };
+}
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     requests.push(String(request.headers['x-amz-target'] ?? request.url));
-    request.resume();
-    request.on('end', () => route(request, response));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.set(request, Buffer.concat(chunks).toString('utf8'));
+      route(request, response);
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -42,6 +53,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   requests.length = 0;
+  imported = undefined;
   jest.spyOn(console, 'log').mockImplementation(() => {});
   // Backoff delays are random fractions of the base: keep them short.
   jest.spyOn(Math, 'random').mockReturnValue(0.001);
@@ -56,32 +68,36 @@ function json(response: ServerResponse, status: number, body: object, headers: {
 const KEY_PAIR = { keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } };
 const importPair = (props: { [name: string]: unknown }) => makeEvent(RESOURCE_TYPES.playbackKeyPair, 'Create', { Name: 'viewers', ...props });
 
-test('ThrottlingException twice, then success: retried, reaching both endpoint variables, and no list (a throttled request is not executed)', async () => {
-  // GIVEN IVS throttles the first two imports and lists no pair; Secrets Manager accepts the write
+test('ThrottlingException twice, then success: retried, reaching both endpoint variables; then the one list every generated pair\'s import makes', async () => {
+  // GIVEN IVS throttles the first two imports; Secrets Manager accepts the write
   let imports = 0;
   route = (request, response) => {
     if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
-    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [] });
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: imported ? [imported] : [] });
     if (++imports <= 2) return json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+    recordImport(request);
     return json(response, 200, KEY_PAIR);
   };
 
   // WHEN
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
-  // THEN no earlier attempt can have made a pair: nothing to look for
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
+  // THEN the throttles cost no extra call: the list is the sweep for other deliveries of the event
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', 'secretsmanager.PutSecretValue']);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
-test('a connection reset after the import took effect: the retry\'s ConflictException is answered by the pair found', async () => {
+test('a connection reset after the import took effect: the retry\'s ConflictException is answered by the pair found, whose key the secret gets', async () => {
   // GIVEN the first import's connection is reset (IVS made the pair), the retry is refused as a duplicate
   let imports = 0;
   route = (request, response) => {
     if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
-    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [{ arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [imported] });
     if (request.url === '/GetPlaybackKeyPair') return json(response, 200, KEY_PAIR);
-    if (++imports === 1) return request.socket.destroy();
+    if (++imports === 1) {
+      recordImport(request);
+      return request.socket.destroy();
+    }
     return json(response, 409, { exceptionMessage: 'The key is already imported' }, { 'x-amzn-errortype': 'ConflictException' });
   };
 
@@ -120,26 +136,29 @@ test(`a 5xx is retried ${TRANSIENT_ATTEMPTS} times in all, then fails with IVS's
   expect(error.message).toBe('Custom::IvsPlaybackKeyPair Resource (viewers): ImportPlaybackKeyPair failed: InternalServerException: Internal failure');
 });
 
-test('a lost answer, then throttling, then success: the lost attempt counts, so the handler looks for what it made', async () => {
-  // GIVEN the first import's connection is reset after IVS made the pair, the retry is throttled, the next answers
+test('a lost answer, then throttling, then the refusal of the key IVS holds: the pair the lost attempt made is the answer', async () => {
+  // GIVEN the first import is reset after IVS made the pair, the retry is throttled, the next refused as a duplicate
   let imports = 0;
   route = (request, response) => {
-    if (request.url === '/ListPlaybackKeyPairs') {
-      return json(response, 200, { keyPairs: [KEY_PAIR_ARN, KEY_PAIR_ARN.replace('pair1', 'pair2')].map((arn) => ({ arn, tags: { [REQUEST_TAG]: REQUEST_ID } })) });
-    }
-    if (request.url === '/DeletePlaybackKeyPair') return json(response, 204, {});
+    if (request.headers['x-amz-target'] === 'secretsmanager.PutSecretValue') return json(response, 200, { ARN: SECRET_ARN, VersionId: 'v1', VersionStages: ['AWSCURRENT'] });
+    if (request.url === '/ListPlaybackKeyPairs') return json(response, 200, { keyPairs: [imported] });
+    if (request.url === '/GetPlaybackKeyPair') return json(response, 200, KEY_PAIR);
     imports++;
-    if (imports === 1) return request.socket.destroy();
+    if (imports === 1) {
+      recordImport(request);
+      return request.socket.destroy();
+    }
     if (imports === 2) return json(response, 429, { exceptionMessage: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
-    return json(response, 200, { keyPair: { ...KEY_PAIR.keyPair, arn: KEY_PAIR_ARN.replace('pair1', 'pair2') } });
+    return json(response, 409, { exceptionMessage: 'The key is already imported' }, { 'x-amzn-errortype': 'ConflictException' });
   };
 
   // WHEN
-  const response = await handler(importPair({ PublicKeyMaterial: 'pem' }), makeContext());
+  const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
-  // THEN the pair the lost attempt made is found and deleted, the answered one kept
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/DeletePlaybackKeyPair']);
-  expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN.replace('pair1', 'pair2'));
+  // THEN
+  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair',
+    'secretsmanager.PutSecretValue']);
+  expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
 test('a call that never answers fails at the deadline, before the Lambda times out', async () => {

@@ -3,6 +3,7 @@
 
 import type { Channel, StreamKey } from '@aws-sdk/client-ivs';
 import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException } from '@aws-sdk/client-ivs';
+import { REQUEST_TAG } from '../../lib/contract';
 import { DEADLINE_MARGIN_MS } from '../../lambda/clients';
 import type { CustomResourceEvent, LambdaContext, RequestType } from '../../lambda/types';
 
@@ -13,6 +14,22 @@ export const NEW_STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key
 export const KEY_PAIR_ARN = 'arn:aws:ivs:us-east-1:123456789012:playback-key/pair1ABCDefgh';
 /** The RequestId of every event (a UUID, as CloudFormation's), the value of the request tag. */
 export const REQUEST_ID = '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f';
+/** The REQUEST_TAG value a create sends: this request's ID and the time of the create (base 36). */
+export const CREATE_TAG = expect.stringMatching(new RegExp(`^${REQUEST_ID} [0-9a-z]+$`));
+/** A REQUEST_TAG value of a resource another delivery of this request made, early, as a list shows it. */
+export const MADE_TAG = `${REQUEST_ID} 1`;
+
+/** A resource `arn` as a list shows it after `create` (a mocked command) made it: with the tag it sent. */
+type Mock = { commandCalls(command: any): Array<{ args: any[] }> };
+export function madeBy(mock: Mock, create: unknown, arn: string): { arn: string; tags: { [k: string]: string } } {
+  return { arn, tags: { [REQUEST_TAG]: sentTag(mock, create) ?? '' } };
+}
+
+/** The REQUEST_TAG value the calls of one command sent (e.g. the create's: this invocation's). */
+export function sentTag(mock: Mock, command: unknown): string | undefined {
+  const calls = mock.commandCalls(command);
+  return calls[calls.length - 1]?.args[0].input.tags?.[REQUEST_TAG];
+}
 export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:cdk-ivs-Channel-AbCdEf';
 export const INGEST_ENDPOINT = 'a1b2c3d4e5f6.global-contribute.live-video.net';
 export const SRT_ENDPOINT = 'a1b2c3d4e5f6.srt.live-video.net';

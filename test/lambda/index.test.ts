@@ -1,9 +1,11 @@
-import { CreateChannelCommand, IvsClient } from '@aws-sdk/client-ivs';
+import { CreateChannelCommand, IvsClient, ListChannelsCommand } from '@aws-sdk/client-ivs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
-import { CHANNEL_ARN, failureOf, ivsChannel, makeContext, makeEvent } from './helpers';
+import {
+  CHANNEL_ARN, failureOf, ivsChannel, makeContext, makeEvent, madeBy,
+} from './helpers';
 
 const ivs = mockClient(IvsClient);
 
@@ -16,6 +18,7 @@ afterEach(() => jest.restoreAllMocks());
 test('dispatches on the resource type and request type', async () => {
   // GIVEN
   ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel() });
+  ivs.on(ListChannelsCommand).callsFake(() => ({ channels: [madeBy(ivs, CreateChannelCommand, CHANNEL_ARN)] }));
 
   // WHEN
   const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Create'), makeContext());

@@ -17,6 +17,8 @@ import {
   GetStreamKeyCommand,
   ImportPlaybackKeyPairCommand,
   IvsClient,
+  ListChannelsCommand,
+  ListPlaybackKeyPairsCommand,
   ListStreamKeysCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -29,8 +31,9 @@ import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import type { CustomResourceEvent } from '../../lambda/types';
 import {
-  ASSUMED, CHANNEL_ARN, EXTERNAL_ID, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, OTHER_CHANNEL_ARN, OTHER_REGION, OTHER_STREAM_KEY_ARN,
-  REQUEST_ID, ROLE_ARN, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE, conflict, ivsChannel, ivsStreamKey, makeContext, makeEvent, signed,
+  ASSUMED, CHANNEL_ARN, EXTERNAL_ID, KEY_PAIR_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, OTHER_CHANNEL_ARN, OTHER_REGION,
+  OTHER_STREAM_KEY_ARN, REQUEST_ID, ROLE_ARN, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE, conflict, ivsChannel,
+  ivsStreamKey, makeContext, makeEvent, signed, madeBy,
 } from './helpers';
 
 // The wrapper CustomResourceProvider puts around the handler (not in aws-cdk-lib's exports map).
@@ -67,6 +70,7 @@ function captureLogs(): void {
 
 function mockIvs(): void {
   ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+  ivs.on(ListChannelsCommand).callsFake(() => ({ channels: [madeBy(ivs, CreateChannelCommand, CHANNEL_ARN)] }));
   ivs.on(GetChannelCommand).resolves({ channel: ivsChannel() });
   ivs.on(UpdateChannelCommand).rejectsOnce(conflict()).resolves({ channel: ivsChannel({ authorized: true }) });
   ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: CHANNEL_ARN }] });
@@ -75,6 +79,7 @@ function mockIvs(): void {
     .resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE, tags: { [REQUEST_TAG]: REQUEST_ID } }) });
   ivs.on(CreateStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN, value: NEW_STREAM_KEY_VALUE }) });
   ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });
+  ivs.on(ListPlaybackKeyPairsCommand).callsFake(() => ({ keyPairs: [madeBy(ivs, ImportPlaybackKeyPairCommand, KEY_PAIR_ARN)] }));
   ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34' } });
   ivs.on(TagResourceCommand).resolves({});
   ivs.on(UntagResourceCommand).resolves({});

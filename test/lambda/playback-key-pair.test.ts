@@ -14,7 +14,8 @@ import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, afterAttempts, conflict, failureOf, makeContext, makeEvent, notFound, quotaExceeded,
+  CREATE_TAG, KEY_PAIR_ARN, REQUEST_ID, SECRET_ARN, afterAttempts, conflict, failureOf, makeContext, makeEvent, notFound, quotaExceeded,
+  sentTag, madeBy,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
@@ -29,6 +30,9 @@ beforeEach(() => {
   secrets.reset();
   jest.spyOn(console, 'log').mockImplementation(() => {});
   ivs.on(ImportPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
+  // The sweep after a generated pair's import (other deliveries of the event) lists the pair it made.
+  ivs.on(ListPlaybackKeyPairsCommand).callsFake(() => ({ keyPairs: [madeBy(ivs, ImportPlaybackKeyPairCommand, KEY_PAIR_ARN)] }));
+  secrets.on(PutSecretValueCommand).resolves({ VersionStages: ['AWSCURRENT'] });
 });
 afterEach(() => jest.restoreAllMocks());
 
@@ -42,7 +46,7 @@ describe('Create', () => {
 
     // THEN the pair carries the request tag; nothing else is called
     expect(ivs).toHaveReceivedCommandWith(ImportPlaybackKeyPairCommand, {
-      publicKeyMaterial: USER_PUBLIC_KEY, name: 'viewers', tags: { team: 'video', [REQUEST_TAG]: REQUEST_ID },
+      publicKeyMaterial: USER_PUBLIC_KEY, name: 'viewers', tags: { team: 'video', [REQUEST_TAG]: CREATE_TAG },
     });
     expect(ivs.calls()).toHaveLength(1);
     expect(secrets).not.toHaveReceivedAnyCommand();
@@ -71,12 +75,13 @@ describe('Create', () => {
     ['ServiceQuotaExceededException (no room for it)', quotaExceeded('Playback key pairs per account and region: 3.')],
   ])('a retried import refused with %s takes the pair its earlier attempt made', async (_refusal, refusal) => {
     // GIVEN an import whose first attempt took effect (answer lost), and three pairs over two pages:
-    // another request's, that attempt's, and one more of this request's (deleted: one is kept)
+    // another request's, that attempt's (this invocation's tag), and one another delivery made later (deleted)
     const extra = 'arn:aws:ivs:us-east-1:123456789012:playback-key/extra';
     ivs.on(ImportPlaybackKeyPairCommand).rejects(afterAttempts(2, refusal));
+    const mine = () => sentTag(ivs, ImportPlaybackKeyPairCommand)!;
     ivs.on(ListPlaybackKeyPairsCommand)
-      .resolvesOnce({ keyPairs: [{ arn: NEW_KEY_PAIR_ARN, tags: { [REQUEST_TAG]: 'another-request' } }, { arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: REQUEST_ID } }], nextToken: 'page2' })
-      .resolves({ keyPairs: [{ arn: extra, tags: { [REQUEST_TAG]: REQUEST_ID } }] });
+      .callsFakeOnce(() => ({ keyPairs: [{ arn: NEW_KEY_PAIR_ARN, tags: { [REQUEST_TAG]: 'another-request' } }, { arn: KEY_PAIR_ARN, tags: { [REQUEST_TAG]: mine() } }], nextToken: 'page2' }))
+      .callsFake(() => ({ keyPairs: [{ arn: extra, tags: { [REQUEST_TAG]: `${REQUEST_ID} zzzzzzzzz` } }] }));
     ivs.on(GetPlaybackKeyPairCommand).resolves({ keyPair: { arn: KEY_PAIR_ARN, name: 'viewers', fingerprint: '12:34:56' } });
     ivs.on(DeletePlaybackKeyPairCommand).resolves({});
 

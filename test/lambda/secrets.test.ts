@@ -1,4 +1,12 @@
-import { CreateChannelCommand, DeletePlaybackKeyPairCommand, GetChannelCommand, GetStreamKeyCommand, IvsClient, ListStreamKeysCommand } from '@aws-sdk/client-ivs';
+import {
+  CreateChannelCommand,
+  DeletePlaybackKeyPairCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  IvsClient,
+  ListChannelsCommand,
+  ListStreamKeysCommand,
+} from '@aws-sdk/client-ivs';
 import {
   DescribeSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient, UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -7,7 +15,9 @@ import 'aws-sdk-client-mock-jest';
 import { RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import { versionToken } from '../../lambda/secrets';
-import { CHANNEL_ARN, KEY_PAIR_ARN, SECRET_ARN, ivsChannel, ivsStreamKey, makeContext, makeEvent } from './helpers';
+import {
+  CHANNEL_ARN, KEY_PAIR_ARN, SECRET_ARN, ivsChannel, ivsStreamKey, makeContext, makeEvent, madeBy,
+} from './helpers';
 
 const ivs = mockClient(IvsClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -45,6 +55,7 @@ describe('versions of a secret', () => {
   test('a write Secrets Manager ignored (a value written before, not current now) makes that version current again', async () => {
     // GIVEN the answer of an ignored write: the version exists, without AWSCURRENT
     ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+    ivs.on(ListChannelsCommand).callsFake(() => ({ channels: [madeBy(ivs, CreateChannelCommand, CHANNEL_ARN)] }));
     secrets.on(PutSecretValueCommand).resolves({ VersionStages: [] });
     secrets.on(DescribeSecretCommand).callsFake(({ SecretId }) => ({
       VersionIdsToStages: { newer: ['AWSCURRENT'], [secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.ClientRequestToken!]: [], SecretId },

@@ -14,14 +14,14 @@ import 'aws-sdk-client-mock-jest';
 import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
-  CHANNEL_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, REQUEST_ID, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
+  CREATE_TAG, MADE_TAG, CHANNEL_ARN, NEW_STREAM_KEY_ARN, NEW_STREAM_KEY_VALUE, SECRET_ARN, SRT_PASSPHRASE, STREAM_KEY_ARN, STREAM_KEY_VALUE,
   afterAttempts, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, notFound, quotaExceeded,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
 const secrets = mockClient(SecretsManagerClient);
 const TYPE = RESOURCE_TYPES.streamKey;
-const CREATED = { [REQUEST_TAG]: REQUEST_ID };
+const CREATED = { [REQUEST_TAG]: MADE_TAG };
 
 beforeEach(() => {
   ivs.reset();
@@ -76,7 +76,7 @@ describe('Create', () => {
     const response = await handler(event, makeContext());
 
     // THEN the key carries the request tag; the create was answered at once, so nothing more is listed
-    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', ...CREATED } });
+    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', [REQUEST_TAG]: CREATE_TAG } });
     expect(ivs).toHaveReceivedCommandTimes(ListStreamKeysCommand, 1);
     expect(response).toEqual({
       PhysicalResourceId: NEW_STREAM_KEY_ARN,
@@ -99,22 +99,6 @@ describe('Create', () => {
     expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: NEW_STREAM_KEY_ARN });
     expect(ivs).not.toHaveReceivedCommand(DeleteStreamKeyCommand);
     expect(writtenSecrets()).toEqual([expect.objectContaining({ streamKeyArn: NEW_STREAM_KEY_ARN, streamKey: NEW_STREAM_KEY_VALUE })]);
-    expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
-  });
-
-  test('a retried CreateStreamKey that was answered keeps its key and deletes any other key of this request', async () => {
-    // GIVEN (were IVS to allow two keys) the channel lists another key tagged with this request
-    const other = 'arn:aws:ivs:us-east-1:123456789012:stream-key/otherAttempt';
-    ivs.on(ListStreamKeysCommand).resolvesOnce({ streamKeys: [] })
-      .resolves({ streamKeys: [{ arn: other, tags: CREATED }, { arn: NEW_STREAM_KEY_ARN, tags: CREATED }] });
-    ivs.on(CreateStreamKeyCommand).resolves(afterAttempts(2, { streamKey: ivsStreamKey({ arn: NEW_STREAM_KEY_ARN }) }));
-    ivs.on(DeleteStreamKeyCommand).resolves({});
-
-    // WHEN
-    const response = await handler(makeEvent(TYPE, 'Create', { ChannelArn: CHANNEL_ARN }), makeContext());
-
-    // THEN
-    expect(ivs.commandCalls(DeleteStreamKeyCommand).map((call) => call.args[0].input)).toEqual([{ arn: other }]);
     expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
   });
 
@@ -211,7 +195,7 @@ describe('Update', () => {
     const operations = ivs.calls().map((call) => call.args[0].constructor.name);
     expect(operations.indexOf('DeleteStreamKeyCommand')).toBeLessThan(operations.indexOf('CreateStreamKeyCommand'));
     expect(ivs).toHaveReceivedCommandWith(DeleteStreamKeyCommand, { arn: STREAM_KEY_ARN });
-    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', ...CREATED } });
+    expect(ivs).toHaveReceivedCommandWith(CreateStreamKeyCommand, { channelArn: CHANNEL_ARN, tags: { team: 'video', [REQUEST_TAG]: CREATE_TAG } });
     expect(writtenSecrets()).toEqual([expect.objectContaining({ streamKeyArn: NEW_STREAM_KEY_ARN, streamKey: NEW_STREAM_KEY_VALUE })]);
     expect(response.PhysicalResourceId).toBe(NEW_STREAM_KEY_ARN);
   });

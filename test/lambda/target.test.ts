@@ -16,6 +16,7 @@ import {
   GetChannelCommand,
   GetStreamKeyCommand,
   IvsClient,
+  ListChannelsCommand,
   ListStreamKeysCommand,
   TagResourceCommand,
   UpdateChannelCommand,
@@ -29,7 +30,7 @@ import { handler } from '../../lambda/index';
 import type { CustomResourceEvent } from '../../lambda/types';
 import {
   ASSUMED, ASSUMED_CREDENTIALS, EXTERNAL_ID, OTHER_ACCOUNT, OTHER_CHANNEL_ARN, OTHER_REGION, OTHER_STREAM_KEY_ARN, REGION, ROLE_ARN,
-  SECRET_ARN, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, signed,
+  SECRET_ARN, failureOf, ivsChannel, ivsStreamKey, makeContext, makeEvent, signed, madeBy,
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
@@ -69,6 +70,7 @@ function mockAws(): void {
   ivs.on(CreateChannelCommand).callsFake(signed({ channel: OTHER_CHANNEL, streamKey: ivsStreamKey({ arn: OTHER_STREAM_KEY_ARN }) }));
   ivs.on(GetChannelCommand).callsFake(signed({ channel: OTHER_CHANNEL }));
   ivs.on(DeleteChannelCommand).callsFake(signed({}));
+  ivs.on(ListChannelsCommand).callsFake(signed(() => ({ channels: [madeBy(ivs, CreateChannelCommand, OTHER_CHANNEL_ARN)] })));
 }
 
 /** The region a call's client sends to and the access key (and session token) it signs with. */
@@ -320,7 +322,7 @@ describe('an Update that moves the resource', () => {
     const response = await handler(update(props, oldProps), makeContext());
 
     // THEN
-    expect(commands()).toEqual(['CreateChannel']);
+    expect(commands()).toEqual(['CreateChannel', 'ListChannels']);
     expect(await ivsPlaces()).toEqual([place]);
     expect(response.PhysicalResourceId).toBe(OTHER_CHANNEL_ARN);
   });

@@ -2,6 +2,7 @@
 // superset of the alpha.
 import { generateKeyPairSync } from 'crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ivs from '../../lib';
 import { RESOURCE_TYPES } from '../../lib/contract';
@@ -36,6 +37,17 @@ describe('alpha README examples synthesize', () => {
       });
     });
     template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { Type: 'ADVANCED_HD', Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' });
+  });
+
+  test('a preset on a STANDARD channel (the alpha\'s integration test): not sent, as IVS gives STANDARD channels no preset; a warning', () => {
+    const stack = example(function (this: Stack) {
+      new ivs.Channel(this, 'StandardChannelWithPresetSetting', {
+        type: ivs.ChannelType.STANDARD,
+        preset: ivs.Preset.CONSTRAINED_BANDWIDTH_DELIVERY,
+      });
+    });
+    template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { Type: 'STANDARD', Preset: Match.absent() });
+    Annotations.fromStack(stack).hasWarning('/TestStack/StandardChannelWithPresetSetting', Match.stringLikeRegexp('^preset .* is not sent'));
   });
 
   test('RTMP ingest', () => {
@@ -167,7 +179,7 @@ export function alphaTypes(stack: Stack, bucket: s3.IBucket): void {
   const channel: ivs.IChannel = new ivs.Channel(stack, 'C', props);
   const keyProps: ivs.StreamKeyProps = { channel };
   const key: ivs.IStreamKey = new ivs.StreamKey(stack, 'K', keyProps);
-  const value: string = new ivs.StreamKey(stack, 'K2', keyProps).streamKeyValue;
+  const value: string = new ivs.StreamKey(stack, 'K2', { channel: new ivs.Channel(stack, 'C2') }).streamKeyValue;
   const pairProps: ivs.PlaybackKeyPairProps = { publicKeyMaterial: 'pem', playbackKeyPairName: 'name' };
   const pair: ivs.IPlaybackKeyPair = new ivs.PlaybackKeyPair(stack, 'P', pairProps);
   const recordingProps: ivs.RecordingConfigurationProps = {

@@ -511,7 +511,7 @@ describe('Channel.fromLookup: refusals', () => {
   test.each(['not-an-arn', KEY_ARN, 'arn:aws:ivs:us-west-2::channel/abcdABCDefgh'])('refuses channelArn %j before any query', (channelArn) => {
     const stack = envStack();
     expect(() => Channel.fromLookup(stack, 'Channel', { channelArn }))
-      .toThrow(`channelArn must be an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>), got '${channelArn}'`);
+      .toThrow(`channelArn must be an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>), got '${channelArn}'`);
   });
 
   test('needs an account and region, from the stack, the ARN or the options', () => {

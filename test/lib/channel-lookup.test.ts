@@ -198,7 +198,7 @@ describe('ChannelLookup', () => {
       const stack = envStack();
       new ChannelLookup(stack, 'Lookup', { channelArns: [OTHER_CHANNEL], assumedRoleArn: OTHER_ROLE, storeStreamKeysInSecrets: true });
       template(stack).resourceCountIs('AWS::SecretsManager::Secret', 1);
-      expect(providerStatements(stack).find((s) => s.Sid === 'WriteOwnSecrets').Condition)
+      expect(providerStatements(stack).find((s) => s.Sid === 'OwnSecrets').Condition)
         .toEqual({ StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: { Ref: 'AWS::StackId' } } });
     });
   });
@@ -277,7 +277,7 @@ describe('ChannelLookup', () => {
       const stack = envStack();
       const bad = 'arn:aws:ivs:us-west-2:111111111111:stream-key/abcdABCDefgh';
       expect(() => new ChannelLookup(stack, 'Lookup', { channelArns: [HOME_CHANNEL, bad] }))
-        .toThrow(`channelArns[1] must be an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>), got '${bad}'`);
+        .toThrow(`channelArns[1] must be an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>), got '${bad}'`);
       expect(() => new ChannelLookup(stack, 'Tokens', { channelArns: [`arn:aws:s3:${stack.region}:${Fn.importValue('A')}:channel/x`] }))
         .toThrow("channelArns[0] must be an IVS channel ARN, got service 's3'");
     });

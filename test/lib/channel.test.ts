@@ -327,7 +327,7 @@ describe('Channel', () => {
     test.each(['not-an-arn', 'arn:aws:ivs:us-west-2:123456789012:stream-key/abcdABCDefgh'])('refuses adoptChannelArn %j', (adoptChannelArn) => {
       const stack = newStack();
       expect(() => new Channel(stack, 'Channel', { adoptChannelArn }))
-        .toThrow(`adoptChannelArn must be an IVS channel ARN (arn:aws:ivs:<region>:<account>:channel/<id>), got '${adoptChannelArn}'`);
+        .toThrow(`adoptChannelArn must be an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>), got '${adoptChannelArn}'`);
     });
 
     test('a token ARN is adopted as it is', () => {

@@ -2,7 +2,7 @@ import { Aws, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RESOURCE_TYPES } from '../../lib/contract';
-import { ivsStatements } from '../../lib/provider';
+import { ivsStatements, providerPolicyStatements } from '../../lib/provider';
 import {
   Channel,
   ChannelLookup,
@@ -82,18 +82,15 @@ describe('IvsCrossAccountRole', () => {
     expect(role.Properties.RoleName).toBe('cdk-ivs-manage');
     expect(role.Properties.Description).toBe(`cdk-ivs provider access (MANAGE) for ${OTHER_ACCOUNT}`);
     const statements = roleStatements(stack);
-    const ivs = statements.filter((s) => s.Sid !== 'IvsListsInRegion');
-    expect(ivs).toEqual(stack.resolve(ivsStatements({ regions: ['us-west-2', 'eu-west-1'] })));
-    expect(ivs.find((s) => s.Sid === 'IvsChannels').Resource).toEqual([ownArns(stack, 'channel', 'us-west-2'), ownArns(stack, 'channel', 'eu-west-1')]);
-    // After a create the SDK retried, the provider lists what its request made (ListChannels,
-    // ListPlaybackKeyPairs): IAM has no resource-level permissions for them, so `*`, kept to the regions.
-    expect(statements.find((s) => s.Sid === 'IvsListsInRegion')).toEqual({
-      Sid: 'IvsListsInRegion',
-      Effect: 'Allow',
-      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': ['us-west-2', 'eu-west-1'] } },
-    });
+    expect(statements).toEqual(stack.resolve(ivsStatements({ regions: ['us-west-2', 'eu-west-1'] })));
+    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs']);
+    expect(statements.find((s) => s.Sid === 'IvsChannels').Resource).toEqual([ownArns(stack, 'channel', 'us-west-2'), ownArns(stack, 'channel', 'eu-west-1')]);
+    // Every IVS action of the provider's own policy, the list actions of a retried create on the ARNs they list.
+    const providerIvsActions = providerPolicyStatements().flatMap((st) => [st.Action].flat()).filter((a: string) => a.startsWith('ivs:'));
+    expect([...new Set(statements.flatMap((st) => st.Action))].sort()).toEqual([...new Set(providerIvsActions)].sort());
+    expect(statements.find((st) => st.Sid === 'IvsChannels').Action).toContain('ivs:ListChannels');
+    expect(statements.find((st) => st.Sid === 'IvsPlaybackKeyPairs').Action).toContain('ivs:ListPlaybackKeyPairs');
+    expect(statements.filter((st) => [st.Resource].flat().includes('*'))).toEqual([]);
     // Secrets stay in the provider's own account: the role grants nothing else.
     expect(statements.flatMap((s) => s.Action).every((a: string) => a.startsWith('ivs:'))).toBe(true);
   });
@@ -103,7 +100,7 @@ describe('IvsCrossAccountRole', () => {
     new IvsCrossAccountRole(stack, 'Access', { trustedAccount: OTHER_ACCOUNT, externalId: 'cdk-ivs-manage', access: CrossAccountAccess.MANAGE });
     const statements = roleStatements(stack);
     expect(statements.find((s) => s.Sid === 'IvsPlaybackKeyPairs').Resource).toEqual(ownArns(stack, 'playback-key'));
-    expect(statements.find((s) => s.Sid === 'IvsListsInRegion').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': [{ Ref: 'AWS::Region' }] } });
+    expect(statements.find((s) => s.Sid === 'IvsChannels').Resource).toEqual(ownArns(stack, 'channel'));
   });
 
   test('trustedPrincipal narrows the trust to one principal, still with the external ID', () => {
@@ -221,16 +218,11 @@ describe('targets: RoleArn / ExternalId / Region', () => {
     template(stack).hasResourceProperties(RESOURCE_TYPES.playbackKeyPair, { Region: 'eu-west-1' });
     expect(channel.env.region).toBe('eu-west-1');
     const extra = providerStatements(stack).filter((s) => s.Sid === undefined);
-    expect(extra).toEqual([
-      ...regionStatements(stack, 'eu-west-1'),
-      // ListChannels / ListPlaybackKeyPairs after a retried create, in that region.
-      {
-        Effect: 'Allow',
-        Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
-      },
-    ]);
+    // ListChannels / ListPlaybackKeyPairs (after a retried create) among them, on that region's ARNs.
+    expect(extra).toEqual(regionStatements(stack, 'eu-west-1'));
+    expect(extra.map((st) => [st.Resource].flat()[0]['Fn::Join'][1])).toEqual(['channel', 'stream-key', 'playback-key'].map((type) => [
+      'arn:', { Ref: 'AWS::Partition' }, ':ivs:eu-west-1:', { Ref: 'AWS::AccountId' }, `:${type}/*`,
+    ]));
     expect(assumeRoleStatements(stack)).toEqual([]);
   });
 
@@ -265,6 +257,11 @@ describe('targets: RoleArn / ExternalId / Region', () => {
   test.each([
     ['arn:aws-cn:iam::222222222222:role/ivs', 'cn-north-1'],
     ['arn:aws-us-gov:iam::222222222222:role/path/to/ivs+=,.@-_', 'us-gov-west-1'],
+    ['arn:aws-iso:iam::222222222222:role/ivs', 'us-iso-east-1'],
+    ['arn:aws-iso-b:iam::222222222222:role/ivs', 'us-isob-east-1'],
+    ['arn:aws-iso-e:iam::222222222222:role/ivs', 'eu-isoe-west-1'],
+    ['arn:aws-iso-f:iam::222222222222:role/ivs', 'us-isof-south-1'],
+    ['arn:aws-eusc:iam::222222222222:role/ivs', 'eusc-de-east-1'],
   ])('takes role %s in region %s', (assumedRoleArn, region) => {
     const stack = envStack();
     new Channel(stack, 'Channel', { assumedRoleArn, region });
@@ -293,11 +290,13 @@ describe('targets: RoleArn / ExternalId / Region', () => {
     'arn:aws:iam::2222:role/ivs',
     'arn:aws:sts::222222222222:assumed-role/ivs/session',
     'arn:aws:iam::222222222222:role/',
+    'arn:awsx:iam::222222222222:role/ivs',
+    'arn:aws-mars:iam::222222222222:role/ivs',
     'ivs-access',
   ])('refuses assumedRoleArn %j', (assumedRoleArn) => {
     const stack = envStack();
     expect(() => new Channel(stack, 'Channel', { assumedRoleArn }))
-      .toThrow(`assumedRoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${assumedRoleArn}'`);
+      .toThrow(`assumedRoleArn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${assumedRoleArn}'`);
   });
 
   test('refuses a role of another account than the ARN it acts on', () => {

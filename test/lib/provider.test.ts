@@ -7,13 +7,13 @@ import { REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contrac
 import { Channel, ChannelLookup, PlaybackKeyPair, StreamKey } from '../../lib';
 import {
   HANDLER_CODE_DIRECTORY,
-  IVS_STATEMENTS,
   PROVIDER_ID,
   createIvsResource,
   getOrCreateProvider,
   providerPolicyStatements,
   toCfnTags,
 } from '../../lib/provider';
+import { grantedResourceTypes, HANDLER_ACTIONS, REFERENCE, RESOURCE_ARN_FORMATS } from '../../lib/iam-reference';
 import { newStack, resourcesOf, tags, template } from './helpers';
 
 const CHANNEL_ARN = 'arn:aws:ivs:us-west-2:123456789012:channel/abcdABCDefgh';
@@ -106,12 +106,7 @@ describe('provider', () => {
       }
     }
     for (const statement of providerStatements(stack)) {
-      if (statement.Resource === '*') {
-        // only the two list actions IAM cannot scope to resources, and only in the stack's region
-        expect(statement.Action).toEqual(['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs']);
-        expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
-        continue;
-      }
+      // no * resource: every action IAM authorizes against resources of the stack's account and region
       for (const resource of [statement.Resource].flat()) {
         const joined = JSON.stringify(resource);
         expect(joined).toContain('{"Ref":"AWS::Region"}');
@@ -120,42 +115,30 @@ describe('provider', () => {
     }
   });
 
-  test('the provider role has exactly the IVS statements and the tag-conditioned secret write', () => {
+  test('the provider role has exactly the IVS statements and the tag-conditioned secret statement', () => {
     const stack = fullStack();
     const statements = providerStatements(stack);
-    expect(statements).toHaveLength(IVS_STATEMENTS.length + 2);
-    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'IvsChannelReferences', 'IvsListsInRegion', 'WriteOwnSecrets']);
+    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'OwnSecrets']);
     expect(statements[0].Action).toEqual([
-      'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:BatchGetChannel', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
-      'ivs:StopStream', 'ivs:GetStream', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
+      'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:BatchGetChannel', 'ivs:ListChannels', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
+      'ivs:GetStream', 'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:TagResource', 'ivs:UntagResource',
     ]);
     expect(statements[1].Action).toEqual([
       'ivs:CreateChannel', 'ivs:DeleteChannel', 'ivs:ListStreamKeys', 'ivs:CreateStreamKey', 'ivs:GetStreamKey',
       'ivs:BatchGetStreamKey', 'ivs:DeleteStreamKey', 'ivs:TagResource', 'ivs:UntagResource',
     ]);
     expect(statements[2].Action).toEqual([
-      'ivs:ImportPlaybackKeyPair', 'ivs:GetPlaybackKeyPair', 'ivs:DeletePlaybackKeyPair',
+      'ivs:ImportPlaybackKeyPair', 'ivs:GetPlaybackKeyPair', 'ivs:ListPlaybackKeyPairs', 'ivs:DeletePlaybackKeyPair',
       'ivs:TagResource', 'ivs:UntagResource',
     ]);
-    expect(statements[3].Action).toEqual(['ivs:CreateChannel', 'ivs:UpdateChannel']);
 
     const resourceTail = (resource: any) => resource['Fn::Join'][1].slice(-1)[0];
     expect(statements[0].Resource.map(resourceTail)).toEqual([':channel/*']);
     expect(statements[1].Resource.map(resourceTail)).toEqual([':stream-key/*']);
     expect(statements[2].Resource.map(resourceTail)).toEqual([':playback-key/*']);
-    expect(statements[3].Resource.map(resourceTail)).toEqual([
-      ':recording-configuration/*', ':playback-restriction-policy/*', ':ad-configuration/*',
-    ]);
 
-    expect(statements[4]).toEqual({
-      Sid: 'IvsListsInRegion',
-      Effect: 'Allow',
-      Action: ['ivs:ListChannels', 'ivs:ListPlaybackKeyPairs'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
-    });
-    expect(statements[5]).toEqual({
-      Sid: 'WriteOwnSecrets',
+    expect(statements[3]).toEqual({
+      Sid: 'OwnSecrets',
       Effect: 'Allow',
       Action: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
       Resource: {
@@ -168,6 +151,33 @@ describe('provider', () => {
     });
   });
 
+  test('each action is granted on exactly the resource types the Service Authorization Reference lists for it', () => {
+    // Derived from the reference's table (lib/iam-reference.ts): an action with required resource types on those
+    // (and nothing else); an action whose types are all optional on the ones the handler uses, each listed for it.
+    const stack = fullStack();
+    const typeOfArn = (resource: unknown): string => {
+      const tail = (resource as any)['Fn::Join'][1].slice(-1)[0] as string;
+      const types = Object.entries(RESOURCE_ARN_FORMATS).filter(([, format]) => format.split('${Account}')[1].replace(/\$\{\w+\}/, '*') === tail);
+      expect(types).toHaveLength(1);
+      return types[0][0];
+    };
+    const granted = new Map<string, string[]>();
+    for (const statement of providerStatements(stack)) {
+      for (const action of [statement.Action].flat()) {
+        granted.set(action, [...(granted.get(action) ?? []), ...[statement.Resource].flat().map(typeOfArn)]);
+      }
+    }
+    expect([...granted.keys()].sort()).toEqual(Object.keys(HANDLER_ACTIONS).sort());
+    for (const [action, types] of granted) {
+      const entries = REFERENCE[action];
+      expect({ action, listed: entries !== undefined }).toEqual({ action, listed: true });
+      const requiredTypes = entries.filter((e) => e.required).map((e) => e.type);
+      const expected = requiredTypes.length > 0 ? requiredTypes : HANDLER_ACTIONS[action];
+      expect({ action, types: [...types].sort() }).toEqual({ action, types: [...expected].sort() });
+      for (const type of types) expect(entries.map((e) => e.type)).toContain(type);
+    }
+  });
+
   test('statements are added once, however many resources use the provider', () => {
     const stack = newStack();
     for (let i = 0; i < 5; i++) {
@@ -175,7 +185,7 @@ describe('provider', () => {
       channel.addStreamKey('Key');
       new PlaybackKeyPair(stack, `Pair${i}`);
     }
-    expect(providerStatements(stack)).toHaveLength(IVS_STATEMENTS.length + 2);
+    expect(providerStatements(stack)).toHaveLength(4);
   });
 
   test('getOrCreateProvider returns the stack singleton; each stack has its own', () => {
@@ -211,7 +221,7 @@ describe('provider', () => {
 
   describe.each<[string, (stack: Stack, id: string, tags?: { [key: string]: string }) => void]>([
     ['Channel', (stack, id, tags) => new Channel(stack, id, { tags })],
-    ['StreamKey', (stack, id, tags) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, CHANNEL_ARN), tags })],
+    ['StreamKey', (stack, id, tags) => new StreamKey(stack, id, { channel: Channel.fromChannelArn(stack, `${id}Channel`, `${CHANNEL_ARN}${id}`), tags })],
     ['PlaybackKeyPair', (stack, id, tags) => new PlaybackKeyPair(stack, id, { tags })],
   ])('%s tags leave room for the request tag the provider adds', (_name, create) => {
     test('at most 49 tags', () => {
@@ -243,6 +253,18 @@ describe('provider', () => {
     new StreamKey(stack, 'Key', { channel });
     new PlaybackKeyPair(stack, 'Pair');
     template(stack).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('grantedResourceTypes refuses what the reference does not support', () => {
+    expect(grantedResourceTypes('ivs:ListStreamKeys')).toEqual(['Channel', 'Stream-Key']);
+    expect(grantedResourceTypes('ivs:TagResource')).toEqual(['Channel', 'Stream-Key', 'Playback-Key-Pair']);
+    expect(() => grantedResourceTypes('ivs:PutMetadata')).toThrow('cdk-ivs: ivs:PutMetadata is not in the IAM reference table or the handler\'s actions');
+    const reference = { 'ivs:TagResource': [{ type: 'Channel', required: false }, { type: 'Stage', required: false }] };
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': ['Stream-Key'] }))
+      .toThrow('cdk-ivs: the reference lists no Stream-Key resource type for ivs:TagResource');
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': ['Stage' as any] })).toThrow('cdk-ivs: no ARN format for Stage');
+    expect(() => grantedResourceTypes('ivs:TagResource', reference, { 'ivs:TagResource': 'required' }))
+      .toThrow('cdk-ivs: ivs:TagResource would be granted on no resource type');
   });
 
   test('the IVS actions are exactly the IVS commands the handler sends', () => {

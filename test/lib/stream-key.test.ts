@@ -123,6 +123,51 @@ describe('StreamKey', () => {
       .toThrow(/removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got 'snapshot'/);
   });
 
+  describe('one StreamKey per channel (IVS allows one stream key per channel)', () => {
+    const refused = (channel: string, first: string) => `channel ${channel} already has a StreamKey (${first}): IVS allows one stream key per `
+      + 'channel, so both would adopt the same key and a rotation of one would delete the other\'s. Keep one StreamKey per channel and share its secret';
+
+    test('addStreamKey twice on a Channel', () => {
+      const stack = newStack();
+      const channel = new Channel(stack, 'Channel');
+      channel.addStreamKey('Key');
+      expect(() => channel.addStreamKey('Again')).toThrow(refused('TestStack/Channel', 'TestStack/Channel/Key'));
+    });
+
+    test('new StreamKey twice on two imports of the same ARN', () => {
+      const stack = newStack();
+      new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'A', CHANNEL_ARN) });
+      expect(() => new StreamKey(stack, 'Again', { channel: Channel.fromChannelArn(stack, 'B', CHANNEL_ARN) }))
+        .toThrow(refused(`'${CHANNEL_ARN}'`, 'TestStack/Key'));
+    });
+
+    test('addStreamKey on two imports of the same ARN', () => {
+      const stack = newStack();
+      Channel.fromChannelArn(stack, 'A', CHANNEL_ARN).addStreamKey('Key');
+      expect(() => Channel.fromChannelAttributes(stack, 'B', { channelArn: CHANNEL_ARN }).addStreamKey('Key'))
+        .toThrow(refused(`'${CHANNEL_ARN}'`, 'TestStack/A/Key'));
+    });
+
+    test('two imports of tokens that resolve alike fail the synth', () => {
+      const stack = newStack();
+      Channel.fromChannelArn(stack, 'A', Fn.importValue('LiveChannelArn')).addStreamKey('Key');
+      Channel.fromChannelArn(stack, 'B', Fn.importValue('LiveChannelArn')).addStreamKey('Key');
+      expect(() => template(stack)).toThrow(refused('TestStack/B', 'TestStack/A/Key'));
+    });
+
+    test('keys of different channels, or of one channel in two stacks, synthesize', () => {
+      const stack = newStack();
+      const other = new Stack(stack.node.root, 'Other');
+      Channel.fromChannelArn(stack, 'A', CHANNEL_ARN).addStreamKey('Key');
+      Channel.fromChannelArn(stack, 'B', CHANNEL_ARN.replace('abcdABCDefgh', 'otherChannel')).addStreamKey('Key');
+      Channel.fromChannelArn(stack, 'C', Fn.importValue('One')).addStreamKey('Key');
+      Channel.fromChannelArn(stack, 'D', Fn.importValue('Two')).addStreamKey('Key');
+      Channel.fromChannelArn(other, 'A', CHANNEL_ARN).addStreamKey('Key');
+      template(stack).resourceCountIs(RESOURCE_TYPES.streamKey, 4);
+      template(other).resourceCountIs(RESOURCE_TYPES.streamKey, 1);
+    });
+  });
+
   describe('fromStreamKeyArn', () => {
     test('imports a key', () => {
       const stack = new Stack(new App(), 'S');

@@ -1,4 +1,5 @@
 import { Errors, Fn, Lazy, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { RESOURCE_TYPES } from '../../lib/contract';
 import {
   Channel,
@@ -12,7 +13,7 @@ import {
   Policy,
   Preset,
 } from '../../lib';
-import { checkEnum, checkRange, checkString, tagErrors } from '../../lib/validation';
+import { anyPartition, ARN_PARTITIONS, checkEnum, checkRange, checkString, tagErrors } from '../../lib/validation';
 import { newStack, tags, template } from './helpers';
 
 function channelWith(props: ChannelProps): () => Channel {
@@ -28,12 +29,6 @@ describe('Channel validation', () => {
       /channelName must be only letters, digits, hyphens and underscores, got 'my channel'/],
     ['a name of 129 characters', { channelName: 'a'.repeat(129) },
       /channelName must be at most 128 characters long, got 129: 'a{129}'/],
-    ['a preset on a STANDARD channel', { type: ChannelType.STANDARD, preset: Preset.HIGHER_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'HIGHER_BANDWIDTH_DELIVERY' with type 'STANDARD'/],
-    ['a preset on a BASIC channel', { type: ChannelType.BASIC, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'CONSTRAINED_BANDWIDTH_DELIVERY' with type 'BASIC'/],
-    ['a preset with the default type', { preset: Preset.HIGHER_BANDWIDTH_DELIVERY },
-      /preset is only valid with type ADVANCED_SD or ADVANCED_HD, got preset 'HIGHER_BANDWIDTH_DELIVERY' with type 'STANDARD \(default\)'/],
     ['multitrack on a BASIC channel', { type: ChannelType.BASIC, multitrackInputConfiguration: MT },
       /multitrackInputConfiguration is only valid with type STANDARD, got type 'BASIC'/],
     ['multitrack on an ADVANCED_HD channel', { type: ChannelType.ADVANCED_HD, multitrackInputConfiguration: MT },
@@ -63,7 +58,7 @@ describe('Channel validation', () => {
       { playbackRestrictionPolicy: { playbackRestrictionPolicyArn: 'arn:aws:ivs:us-west-2:1:policy/abc' } as IPlaybackRestrictionPolicy },
       /playbackRestrictionPolicy must be an IVS playback restriction policy ARN .*, got 'arn:aws:ivs:us-west-2:1:policy\/abc'/],
     ['a bad ad configuration ARN', { adConfigurationArn: 'arn:aws:ivs:us-west-2:1:ad/abc' },
-      /adConfigurationArn must be an IVS ad configuration ARN \(arn:aws:ivs:<region>:<account>:ad-configuration\/<id>\), got 'arn:aws:ivs:us-west-2:1:ad\/abc'/],
+      /adConfigurationArn must be an IVS ad configuration ARN \(arn:<partition>:ivs:<region>:<account>:ad-configuration\/<id>\), got 'arn:aws:ivs:us-west-2:1:ad\/abc'/],
     ['50 tags', { tags: tags(50) },
       /tags holds 50 tags; IVS allows at most 49 on this resource/],
     ['an empty tag key', { tags: { '': 'v' } },
@@ -76,6 +71,33 @@ describe('Channel validation', () => {
       /removalPolicy must be RemovalPolicy.DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got 'snapshot'/],
   ])('rejects %s', (_name, props, error) => {
     expect(channelWith(props)).toThrow(error);
+  });
+
+  test.each<[string, ChannelProps, string]>([
+    ['a STANDARD channel', { type: ChannelType.STANDARD, preset: Preset.HIGHER_BANDWIDTH_DELIVERY }, "preset 'HIGHER_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'STANDARD', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+    ['a BASIC channel', { type: ChannelType.BASIC, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }, "preset 'CONSTRAINED_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'BASIC', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+    ['the default type', { preset: Preset.HIGHER_BANDWIDTH_DELIVERY }, "preset 'HIGHER_BANDWIDTH_DELIVERY' is not sent: "
+      + "IVS selects a preset only for type ADVANCED_SD or ADVANCED_HD, and type is 'STANDARD (default)', whose channels have no preset. Remove preset, or choose an ADVANCED type"],
+  ])('a preset on %s is not sent, with a warning naming it', (_name, props, warning) => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', props);
+    const t = template(stack);
+    t.hasResourceProperties(RESOURCE_TYPES.channel, { Preset: Match.absent() });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Channel', Match.stringLikeRegexp('cdk-ivs:presetIgnored'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toBe(`${warning} [ack: cdk-ivs:presetIgnored]`);
+  });
+
+  test.each<[string, ChannelProps]>([
+    ['ADVANCED_SD', { type: ChannelType.ADVANCED_SD, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }],
+    ['a token type', { type: Lazy.string({ produce: () => 'STANDARD' }) as ChannelType, preset: Preset.CONSTRAINED_BANDWIDTH_DELIVERY }],
+  ])('a preset with %s is sent, without a warning', (_name, props) => {
+    const stack = newStack();
+    new Channel(stack, 'Channel', props);
+    template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-ivs:presetIgnored'));
   });
 
   test('errors are aws-cdk-lib ValidationErrors attached to the construct', () => {
@@ -129,10 +151,41 @@ describe('Channel validation', () => {
   });
 });
 
+describe('ARNs of every partition', () => {
+  const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+
+  test('the partitions are those of aws-cdk-lib\'s region table', () => {
+    expect([...ARN_PARTITIONS].sort()).toEqual([...PARTITIONS].sort());
+    expect(anyPartition('^arn:aws:ivs:x$|^arn:aws:ivs:y$')).toBe(`^arn:(${ARN_PARTITIONS.join('|')}):ivs:x$|^arn:(${ARN_PARTITIONS.join('|')}):ivs:y$`);
+  });
+
+  test.each(PARTITIONS)('accepts %s ARNs wherever an IVS ARN is taken', (partition) => {
+    const stack = newStack();
+    const arn = (type: string) => `arn:${partition}:ivs:us-west-2:123456789012:${type}/abcdABCDefgh`;
+    expect(() => Channel.fromChannelArn(stack, 'Imported', arn('channel'))).not.toThrow();
+    expect(() => new Channel(stack, 'Channel', {
+      recordingConfiguration: { recordingConfigurationArn: arn('recording-configuration') } as IRecordingConfiguration,
+      playbackRestrictionPolicy: { playbackRestrictionPolicyArn: arn('playback-restriction-policy') } as IPlaybackRestrictionPolicy,
+      adConfigurationArn: arn('ad-configuration'),
+    })).not.toThrow();
+    expect(() => checkString(stack, 'arn', arn('stream-key'), 'StreamKeyArn')).not.toThrow();
+    expect(() => checkString(stack, 'arn', arn('playback-key'), 'PlaybackKeyPairArn')).not.toThrow();
+  });
+
+  test.each(['arn:awsx:ivs:us-west-2:1:channel/a', 'arn:aws-mars:ivs:us-west-2:1:channel/a', 'arn::ivs:us-west-2:1:channel/a', 'arn:AWS:ivs:us-west-2:1:channel/a'])(
+    'refuses %j', (arn) => {
+      const stack = newStack();
+      expect(() => checkString(stack, 'channel', arn, 'ChannelArn'))
+        .toThrow(`channel must be an IVS channel ARN (arn:<partition>:ivs:<region>:<account>:channel/<id>), got '${arn}'`);
+      expect(() => new Channel(stack, 'Channel', { adConfigurationArn: arn.replace('channel', 'ad-configuration') }))
+        .toThrow(/adConfigurationArn must be an IVS ad configuration ARN \(arn:<partition>:ivs:<region>:<account>:ad-configuration\/<id>\)/);
+    });
+});
+
 describe('validation helpers', () => {
   test('checkString shows a pattern it has no words for', () => {
     const stack = newStack();
-    expect(() => checkString(stack, 'x', 'arn:aws:s3:::b', 'ResourceArn')).toThrow(/x must be a string matching \^arn:aws:ivs:.*, got 'arn:aws:s3:::b'/);
+    expect(() => checkString(stack, 'x', 'arn:aws:s3:::b', 'ResourceArn')).toThrow(/x must be a string matching \^arn:\(aws\|aws-cn\|.*\):ivs:.*, got 'arn:aws:s3:::b'/);
     expect(() => checkString(stack, 'x', 'a b', 'PlaybackRestrictionPolicyAllowedCountry')).toThrow(/x must be at most 2 characters long, got 3: 'a b'/);
     expect(() => checkString(stack, 'x', 'v', 'NoSuchShape')).toThrow(/no shape 'NoSuchShape' in the IVS model/);
   });

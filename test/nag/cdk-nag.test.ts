@@ -89,7 +89,7 @@ test.each([CrossAccountAccess.LOOKUP, CrossAccountAccess.MANAGE])('an IvsCrossAc
     new IvsCrossAccountRole(stack, 'Role', { trustedAccount: '111111111111', externalId: 'cdk-ivs-test-web', access, regions: ['us-east-1', 'us-west-2'] });
   });
 
-  // THEN its wildcards (IVS ARNs of the account; the list actions with MANAGE) are suppressed with their reasons, and nothing else is found
+  // THEN its wildcards (IVS ARNs of the account) are suppressed with their reasons, and nothing else is found
   expect(outcome.findings).toEqual([]);
   expect(outcome.suppressed.map((s) => s.rule)).toContain('AwsSolutions-IAM5');
 });
