@@ -5,6 +5,7 @@
 // source sentence.
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { ServiceError } from './errors';
+import { stop } from './streams';
 import {
   hexPrefix, ingestEndpoint, ivsArn, ivsResourceId, keyFingerprint, playbackUrl, srtEndpoint, srtPassphrase, streamKeyValue,
 } from './ids';
@@ -465,9 +466,11 @@ function streamView(c: ChannelRecord & { live: NonNullable<ChannelRecord['live']
 
 const GetStream: Handler = (ctx, input) => ({ stream: streamView(liveChannel(ctx, input.channelArn)) });
 
+// The stream ends now, or a while later (the encoder's endsAfterMs); an encoder that reconnects
+// comes back while its stream key exists (streams.ts).
 const StopStream: Handler = (ctx, input) => {
   const channel = liveChannel(ctx, input.channelArn);
-  ctx.state.channels.get(channel.arn)!.live = undefined;
+  ctx.state.streamEvents.push(...stop(channel, Date.now()));
   return {};
 };
 

@@ -397,6 +397,7 @@ export class IvsEmulator {
       const ctx = {
         state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
       };
+      this.state.advanceStreams();
       output = handler(ctx, input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
@@ -524,6 +525,7 @@ export class IvsEmulator {
       const ctx = {
         state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
       };
+      this.state.advanceStreams();
       const out = IVS_HANDLERS[operation](ctx, input);
       note('200');
       return out;
