@@ -26,4 +26,7 @@ export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, Pla
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
 export { IVS_REGIONS } from './regions';
 export { DEFAULT_CLOUD_CONTROL } from './cloud-control';
+export { DEFAULT_VISIBILITY, VISIBILITY_NAMED_VARIANTS } from './visibility';
+export type { VisibilityOptions, VisibilitySettings, IvsResourceType } from './visibility';
+export type { LiveOptions, LiveStream, Encoder, StreamEvent } from './streams';
 export type { CloudControlOptions, CloudControlSettings } from './cloud-control';

@@ -6,6 +6,7 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { ServiceError } from './errors';
 import { stop } from './streams';
+import { visibleFrom, VisibilitySettings } from './visibility';
 import {
   hexPrefix, ingestEndpoint, ivsArn, ivsResourceId, keyFingerprint, playbackUrl, srtEndpoint, srtPassphrase, streamKeyValue,
 } from './ids';
@@ -60,6 +61,8 @@ export interface IvsContext {
   readonly operation: string;
   readonly quotas: IvsQuotas;
   readonly batchGet: BatchGetSettings;
+  /** Reads that do not see a resource yet (visibility.ts). */
+  readonly visibility: VisibilitySettings;
 }
 
 type Input = { readonly [k: string]: any };
@@ -102,6 +105,38 @@ function inScope<T extends { account: string; region: string }>(ctx: IvsContext,
   return [...map.values()].filter((r) => r.account === ctx.account && r.region === ctx.region);
 }
 
+/** Still out of reads: created less than the visibility lag ago (visibility.ts). */
+function hidden(ctx: IvsContext, arn: string): boolean {
+  return Date.now() < (ctx.state.visibleFrom.get(arn) ?? 0);
+}
+
+/** A read of the resource (Get*): one still out of reads does not exist yet. */
+function read<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arn: string): T {
+  const record = owned(ctx, map, arn);
+  if (hidden(ctx, arn)) throw notFound(arn);
+  return record;
+}
+
+/** An operation that names the resource without reading it: `visibility.named` decides during the lag. */
+function named<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arn: string): T {
+  const record = owned(ctx, map, arn);
+  if (ctx.visibility.named === 'notFound' && hidden(ctx, arn)) throw notFound(arn);
+  return record;
+}
+
+/** What a List* sees: the caller's account and region, without what is still out of reads. */
+function listed<T extends { arn: string; account: string; region: string }>(ctx: IvsContext, map: Map<string, T>): T[] {
+  return inScope(ctx, map).filter((r) => !hidden(ctx, r.arn));
+}
+
+/** Records a create; reads see it once the visibility lag (as set now) has passed. */
+function created<T extends { arn: string }>(ctx: IvsContext, map: Map<string, T>, record: T): T {
+  map.set(record.arn, record);
+  const from = visibleFrom(ctx.visibility, parseArn(record.arn).type, Date.now());
+  if (from > Date.now()) ctx.state.visibleFrom.set(record.arn, from);
+  return record;
+}
+
 function checkTags(tags: { [k: string]: string } | undefined): void {
   for (const key of Object.keys(tags ?? {})) {
     if (key.toLowerCase().startsWith('aws:')) throw validation(`Tag keys starting with "aws:" are reserved for AWS use: ${key}`);
@@ -131,7 +166,7 @@ function channelView(c: ChannelRecord): unknown {
 
 function checkReference(ctx: IvsContext, arn: string | undefined, map: Map<string, { account: string; region: string }>): void {
   if (!arn) return;
-  owned(ctx, map, arn);
+  named(ctx, map, arn);
 }
 
 /**
@@ -192,12 +227,12 @@ const CreateChannel: Handler = (ctx, input) => {
   };
   applyChannelRules(channel, !!input.preset);
   const key = newStreamKey(ctx, channel.arn, {});
-  ctx.state.channels.set(channel.arn, channel);
-  ctx.state.streamKeys.set(key.arn, key);
+  created(ctx, ctx.state.channels, channel);
+  created(ctx, ctx.state.streamKeys, key);
   return { channel: channelView(channel), streamKey: key };
 };
 
-const GetChannel: Handler = (ctx, input) => ({ channel: channelView(owned(ctx, ctx.state.channels, input.arn)) });
+const GetChannel: Handler = (ctx, input) => ({ channel: channelView(read(ctx, ctx.state.channels, input.arn)) });
 
 const UPDATABLE = [
   'name', 'latencyMode', 'type', 'authorized', 'insecureIngest', 'preset', 'recordingConfigurationArn',
@@ -205,7 +240,7 @@ const UPDATABLE = [
 ] as const;
 
 const UpdateChannel: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.arn);
+  const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be updated.`);
   checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
   checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
@@ -220,19 +255,19 @@ const UpdateChannel: Handler = (ctx, input) => {
 };
 
 const DeleteChannel: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.arn);
+  const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be deleted.`);
   ctx.state.channels.delete(channel.arn);
   for (const key of [...ctx.state.streamKeys.values()]) if (key.channelArn === channel.arn) ctx.state.streamKeys.delete(key.arn);
   return {};
 };
 
-function batchGet<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
+function batchGet<T extends { arn: string; account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
   const found: unknown[] = [];
   const errors: unknown[] = [];
   for (const arn of arns) {
     try {
-      found.push(view(owned(ctx, map, arn)));
+      found.push(view(read(ctx, map, arn)));
     } catch (e) {
       const err = e as ServiceError;
       if (err.code === 'ResourceNotFoundException' && ctx.batchGet.missing === 'omit') continue;
@@ -253,7 +288,7 @@ const ListChannels: Handler = (ctx, input) => {
   // filters, you will get an error (409 ConflictException)." (ListChannels)
   const filters = ['filterByName', 'filterByRecordingConfigurationArn', 'filterByPlaybackRestrictionPolicyArn'].filter((f) => input[f] !== undefined);
   if (filters.length > 1) throw new ServiceError('ConflictException', `${MSG.conflict} The filters ${filters.join(', ')} cannot be used together.`);
-  let channels = inScope(ctx, ctx.state.channels);
+  let channels = listed(ctx, ctx.state.channels);
   if (input.filterByName !== undefined) channels = channels.filter((c) => c.name === input.filterByName);
   const byRecording = input.filterByRecordingConfigurationArn;
   if (byRecording !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === byRecording);
@@ -279,20 +314,19 @@ function newStreamKey(ctx: IvsContext, channelArn: string, tags: { [k: string]: 
 
 const CreateStreamKey: Handler = (ctx, input) => {
   checkTags(input.tags);
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
   const existing = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn).length;
   if (existing >= ctx.quotas.streamKeysPerChannel) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Stream keys per channel: ${ctx.quotas.streamKeysPerChannel} (channel ${channel.arn} already has ${existing}).`);
   }
-  const key = newStreamKey(ctx, channel.arn, input.tags ?? {});
-  ctx.state.streamKeys.set(key.arn, key);
+  const key = created(ctx, ctx.state.streamKeys, newStreamKey(ctx, channel.arn, input.tags ?? {}));
   return { streamKey: key };
 };
 
-const GetStreamKey: Handler = (ctx, input) => ({ streamKey: owned(ctx, ctx.state.streamKeys, input.arn) });
+const GetStreamKey: Handler = (ctx, input) => ({ streamKey: read(ctx, ctx.state.streamKeys, input.arn) });
 
 const DeleteStreamKey: Handler = (ctx, input) => {
-  const key = owned(ctx, ctx.state.streamKeys, input.arn);
+  const key = named(ctx, ctx.state.streamKeys, input.arn);
   ctx.state.streamKeys.delete(key.arn);
   return {};
 };
@@ -303,8 +337,8 @@ const BatchGetStreamKey: Handler = (ctx, input) => {
 };
 
 const ListStreamKeys: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
-  const keys = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
+  const keys = listed(ctx, ctx.state.streamKeys).filter((k) => k.channelArn === channel.arn);
   const { page, nextToken } = paginate(keys, input, 1); // "Default: 1."
   return { streamKeys: page, nextToken };
 };
@@ -345,20 +379,20 @@ const ImportPlaybackKeyPair: Handler = (ctx, input) => {
     publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(),
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.playbackKeyPairs.set(pair.arn, pair);
+  created(ctx, ctx.state.playbackKeyPairs, pair);
   return { keyPair: pair };
 };
 
-const GetPlaybackKeyPair: Handler = (ctx, input) => ({ keyPair: owned(ctx, ctx.state.playbackKeyPairs, input.arn) });
+const GetPlaybackKeyPair: Handler = (ctx, input) => ({ keyPair: read(ctx, ctx.state.playbackKeyPairs, input.arn) });
 
 const DeletePlaybackKeyPair: Handler = (ctx, input) => {
-  const pair = owned(ctx, ctx.state.playbackKeyPairs, input.arn);
+  const pair = named(ctx, ctx.state.playbackKeyPairs, input.arn);
   ctx.state.playbackKeyPairs.delete(pair.arn);
   return {};
 };
 
 const ListPlaybackKeyPairs: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackKeyPairs), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
+  const { page, nextToken } = paginate(listed(ctx, ctx.state.playbackKeyPairs), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
   return { keyPairs: page, nextToken };
 };
 
@@ -382,14 +416,14 @@ const CreateRecordingConfiguration: Handler = (ctx, input) => {
     renditionConfiguration: input.renditionConfiguration ?? { renditionSelection: 'ALL', renditions: [] },
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.recordingConfigurations.set(rc.arn, rc);
+  created(ctx, ctx.state.recordingConfigurations, rc);
   return { recordingConfiguration: rc };
 };
 
-const GetRecordingConfiguration: Handler = (ctx, input) => ({ recordingConfiguration: owned(ctx, ctx.state.recordingConfigurations, input.arn) });
+const GetRecordingConfiguration: Handler = (ctx, input) => ({ recordingConfiguration: read(ctx, ctx.state.recordingConfigurations, input.arn) });
 
 const DeleteRecordingConfiguration: Handler = (ctx, input) => {
-  const rc = owned(ctx, ctx.state.recordingConfigurations, input.arn);
+  const rc = named(ctx, ctx.state.recordingConfigurations, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.recordingConfigurationArn === rc.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Recording configuration ${rc.arn} is used by channel ${user.arn}.`);
   ctx.state.recordingConfigurations.delete(rc.arn);
@@ -397,7 +431,7 @@ const DeleteRecordingConfiguration: Handler = (ctx, input) => {
 };
 
 const ListRecordingConfigurations: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.recordingConfigurations), input, Math.min(ctx.quotas.recordingConfigurations, 100));
+  const { page, nextToken } = paginate(listed(ctx, ctx.state.recordingConfigurations), input, Math.min(ctx.quotas.recordingConfigurations, 100));
   return { recordingConfigurations: page, nextToken };
 };
 
@@ -416,14 +450,14 @@ const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
     enableStrictOriginEnforcement: input.enableStrictOriginEnforcement ?? false,
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.playbackRestrictionPolicies.set(p.arn, p);
+  created(ctx, ctx.state.playbackRestrictionPolicies, p);
   return { playbackRestrictionPolicy: p };
 };
 
-const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => ({ playbackRestrictionPolicy: owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn) });
+const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => ({ playbackRestrictionPolicy: read(ctx, ctx.state.playbackRestrictionPolicies, input.arn) });
 
 const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
-  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   for (const f of ['name', 'allowedCountries', 'allowedOrigins', 'enableStrictOriginEnforcement'] as const) {
     if (input[f] !== undefined) (p as unknown as { [k: string]: unknown })[f] = input[f];
   }
@@ -431,7 +465,7 @@ const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
-  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.playbackRestrictionPolicyArn === p.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Playback restriction policy ${p.arn} is used by channel ${user.arn}.`);
   ctx.state.playbackRestrictionPolicies.delete(p.arn);
@@ -439,7 +473,7 @@ const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
+  const { page, nextToken } = paginate(listed(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
   return { playbackRestrictionPolicies: page, nextToken };
 };
 
@@ -447,7 +481,7 @@ const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
 // Streams
 
 function liveChannel(ctx: IvsContext, channelArn: string): ChannelRecord & { live: NonNullable<ChannelRecord['live']> } {
-  const channel = owned(ctx, ctx.state.channels, channelArn);
+  const channel = named(ctx, ctx.state.channels, channelArn);
   if (!channel.live) throw new ServiceError('ChannelNotBroadcasting', `${MSG.notBroadcasting} Channel: ${channel.arn}`);
   return channel as ChannelRecord & { live: NonNullable<ChannelRecord['live']> };
 }
@@ -490,7 +524,7 @@ const PutMetadata: Handler = (ctx, input) => {
 
 // The playback edge (playback.ts) refuses the revoked sessions.
 const StartViewerSessionRevocation: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
   ctx.state.revokeViewerSession(channel.arn, input.viewerId, input.viewerSessionVersionsLessThanOrEqualTo ?? 0);
   return {};
 };
@@ -499,7 +533,7 @@ const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
   const errors: unknown[] = [];
   for (const s of input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[]) {
     try {
-      const channel = owned(ctx, ctx.state.channels, s.channelArn);
+      const channel = named(ctx, ctx.state.channels, s.channelArn);
       ctx.state.revokeViewerSession(channel.arn, s.viewerId, s.viewerSessionVersionsLessThanOrEqualTo ?? 0);
     } catch (e) {
       errors.push({ channelArn: s.channelArn, viewerId: s.viewerId, code: (e as ServiceError).code, message: (e as ServiceError).message });
@@ -513,13 +547,13 @@ const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
 
 const TAGGABLE = ['channel', 'stream-key', 'playback-key', 'recording-configuration', 'playback-restriction-policy'];
 
-function taggable(ctx: IvsContext, arn: string): IvsRecord {
+function taggable(ctx: IvsContext, arn: string, how: typeof read | typeof named = named): IvsRecord {
   const { type } = parseArn(arn);
   if (!TAGGABLE.includes(type)) throw notFound(arn);
   const all = new Map<string, IvsRecord>();
   const r = ctx.state.ivsResource(arn);
   if (r) all.set(arn, r);
-  return owned(ctx, all, arn);
+  return how(ctx, all, arn);
 }
 
 const TagResource: Handler = (ctx, input) => {
@@ -539,7 +573,7 @@ const UntagResource: Handler = (ctx, input) => {
   return {};
 };
 
-const ListTagsForResource: Handler = (ctx, input) => ({ tags: { ...taggable(ctx, input.resourceArn).tags } });
+const ListTagsForResource: Handler = (ctx, input) => ({ tags: { ...taggable(ctx, input.resourceArn, read).tags } });
 
 /** Operations the emulator serves; any other operation of the model answers 501. */
 export const IVS_HANDLERS: { readonly [operation: string]: Handler } = {

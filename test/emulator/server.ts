@@ -14,7 +14,9 @@ import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
-import { BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
+import {
+  BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
+} from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
 import { queryError, queryResponse } from './query';
@@ -24,6 +26,7 @@ import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
+import { DEFAULT_VISIBILITY, VisibilityOptions, VisibilitySettings } from './visibility';
 
 export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam' | 'cloudcontrolapi';
 
@@ -106,6 +109,8 @@ export interface EmulatorOptions {
   readonly clock?: () => Date;
   /** Behaviours of the playback edge that IVS does not document (playback.ts). */
   readonly playback?: PlaybackEdgeOptions;
+  /** Reads that do not see a resource created a moment ago (visibility.ts). @default DEFAULT_VISIBILITY (no lag) */
+  readonly visibility?: VisibilityOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -202,6 +207,8 @@ export class IvsEmulator {
   cloudControl: CloudControlSettings;
   /** BatchGet behaviours where the API reference is silent; change at run time. */
   batchGet: BatchGetSettings;
+  /** The visibility lag of created resources and what operations naming them do meanwhile; change at run time. */
+  visibility: VisibilitySettings;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -228,6 +235,7 @@ export class IvsEmulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
     this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
+    this.visibility = { ...DEFAULT_VISIBILITY, ...options.visibility };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -394,11 +402,8 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      const ctx = {
-        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
-      };
       this.state.advanceStreams();
-      output = handler(ctx, input);
+      output = handler(this.ivsContext(principal, ex.region!, operation), input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -522,17 +527,21 @@ export class IvsEmulator {
     const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
     if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
     try {
-      const ctx = {
-        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
-      };
       this.state.advanceStreams();
-      const out = IVS_HANDLERS[operation](ctx, input);
+      const out = IVS_HANDLERS[operation](this.ivsContext(principal, ex.region!, operation), input);
       note('200');
       return out;
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       throw fail(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
     }
+  }
+
+  private ivsContext(principal: Principal, region: string, operation: string): IvsContext {
+    return {
+      state: this.state, account: principal.account, region, principalArn: principal.arn, operation,
+      quotas: this.quotas, batchGet: this.batchGet, visibility: this.visibility,
+    };
   }
 
   /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */

@@ -185,6 +185,8 @@ export class EmulatorState {
   readonly roles = new Map<string, RoleRecord>();
   /** Viewer session revocations, oldest first. */
   readonly viewerSessionRevocations: ViewerSessionRevocation[] = [];
+  /** IVS resources created in a visibility lag: when reads start to see them (real ms, by ARN; visibility.ts). */
+  readonly visibleFrom = new Map<string, number>();
   /** Stream Start / Stream End, as EventBridge would deliver them, oldest first. */
   readonly streamEvents: StreamEvent[] = [];
 
@@ -397,5 +399,6 @@ export class EmulatorState {
     this.secrets.clear();
     this.viewerSessionRevocations.length = 0;
     this.streamEvents.length = 0;
+    this.visibleFrom.clear();
   }
 }
