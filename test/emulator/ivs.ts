@@ -68,13 +68,27 @@ export interface IvsContext {
 type Input = { readonly [k: string]: any };
 type Handler = (ctx: IvsContext, input: Input) => unknown;
 
-// Default texts: the model's documentation of each error's exceptionMessage.
+/** The model's documentation of each IVS error's exceptionMessage (ivs-2020-07-14.json). */
+export const IVS_ERROR_MESSAGES: { readonly [code: string]: string } = {
+  AccessDeniedException: 'User does not have sufficient access to perform this action.',
+  ChannelNotBroadcasting: 'The stream is offline for the given channel ARN.',
+  ConflictException: 'Updating or deleting a resource can cause an inconsistent state.',
+  InternalServerException: 'Unexpected error during processing of request.',
+  PendingVerification: 'Your account is pending verification.',
+  ResourceNotFoundException: 'Request references a resource which does not exist.',
+  ServiceQuotaExceededException: 'Request would cause a service quota to be exceeded.',
+  StreamUnavailable: 'The stream is temporarily unavailable.',
+  ThrottlingException: 'Request was denied due to request throttling.',
+  ValidationException: 'The input fails to satisfy the constraints specified by an Amazon Web Services service.',
+};
+
+// Default texts of the errors answered here.
 const MSG = {
-  notFound: 'Request references a resource which does not exist.',
-  quota: 'Request would cause a service quota to be exceeded.',
-  conflict: 'Updating or deleting a resource can cause an inconsistent state.',
-  notBroadcasting: 'The stream is offline for the given channel ARN.',
-  validation: 'The input fails to satisfy the constraints specified by an Amazon Web Services service.',
+  notFound: IVS_ERROR_MESSAGES.ResourceNotFoundException,
+  quota: IVS_ERROR_MESSAGES.ServiceQuotaExceededException,
+  conflict: IVS_ERROR_MESSAGES.ConflictException,
+  notBroadcasting: IVS_ERROR_MESSAGES.ChannelNotBroadcasting,
+  validation: IVS_ERROR_MESSAGES.ValidationException,
 };
 
 function validation(detail: string): ServiceError {

@@ -15,7 +15,7 @@ import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import {
-  BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
+  BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
 } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
@@ -600,7 +600,7 @@ export class IvsEmulator {
       await this.delay(this.latencyMs);
       throw new Answer(code, message, status);
     }
-    const fault = this.faults.pick(service, ex.operation, principal.account);
+    const fault = this.faults.pick(service, ex.operation, principal.account, ex.arn);
     if (!fault) return;
     if (fault.afterEffect) {
       ex.pendingFault = fault;
@@ -641,7 +641,8 @@ export class IvsEmulator {
     if (fault.error) {
       ex.fault = 'error';
       const status = fault.status ?? (service === 'ivs' ? shapeStatus(fault.error) : undefined) ?? 500;
-      throw new Answer(fault.error, fault.message ?? `Injected fault: ${fault.error} for ${ex.operation}`, status);
+      const modelText = service === 'ivs' ? IVS_ERROR_MESSAGES[fault.error] : undefined;
+      throw new Answer(fault.error, fault.message ?? modelText ?? `Injected fault: ${fault.error} for ${ex.operation}`, status);
     }
   }
 
