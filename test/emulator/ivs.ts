@@ -53,6 +53,36 @@ export type BatchGetSettings = { -readonly [K in keyof Required<BatchGetOptions>
 
 export const DEFAULT_BATCH_GET: Readonly<BatchGetSettings> = { missing: 'error', otherAccount: 'error' };
 
+/**
+ * What UpdateChannel and CreateChannel do with a preset outside ADVANCED channels. The API reference
+ * (CreateChannel, UpdateChannel: preset) says only: "Object specifying the default preset. ...
+ * selectable only for ADVANCED_HD and ADVANCED_SD channel types. For those channel types, the
+ * default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD),
+ * preset is the empty string ("")." The model's TranscodePreset enum has no "", so a request cannot
+ * send an empty preset.
+ */
+export interface ChannelRuleOptions {
+  /**
+   * A channel whose type changes from ADVANCED_* to STANDARD or BASIC, with no preset in the
+   * request: its preset becomes "" ('cleared'), or GetChannel goes on reporting it ('kept').
+   * @default 'cleared'
+   */
+  readonly presetOnTypeChange?: 'cleared' | 'kept';
+  /**
+   * A request that gives a preset for a STANDARD or BASIC channel: ValidationException ('refused'),
+   * or the preset is not applied ('ignored'). @default 'refused'
+   */
+  readonly presetWithNonAdvancedType?: 'refused' | 'ignored';
+}
+
+export type ChannelRuleSettings = { -readonly [K in keyof Required<ChannelRuleOptions>]: Required<ChannelRuleOptions>[K] };
+
+export const DEFAULT_CHANNEL_RULES: Readonly<ChannelRuleSettings> = { presetOnTypeChange: 'cleared', presetWithNonAdvancedType: 'refused' };
+
+/** Every combination of the channel rules (the tests run under each). */
+export const CHANNEL_RULE_VARIANTS: readonly ChannelRuleSettings[] = (['cleared', 'kept'] as const)
+  .flatMap((presetOnTypeChange) => (['refused', 'ignored'] as const).map((presetWithNonAdvancedType) => ({ presetOnTypeChange, presetWithNonAdvancedType })));
+
 export interface IvsContext {
   readonly state: EmulatorState;
   readonly account: string;
@@ -63,6 +93,8 @@ export interface IvsContext {
   readonly batchGet: BatchGetSettings;
   /** Reads that do not see a resource yet (visibility.ts). */
   readonly visibility: VisibilitySettings;
+  /** Undocumented preset behaviours (ChannelRuleOptions). */
+  readonly channelRules: ChannelRuleSettings;
 }
 
 type Input = { readonly [k: string]: any };
@@ -187,16 +219,26 @@ function checkReference(ctx: IvsContext, arn: string | undefined, map: Map<strin
  * Cross-field rules of the IVS API reference (CreateChannel / UpdateChannel):
  * - preset: "selectable only for ADVANCED_HD and ADVANCED_SD channel types. For those channel
  *   types, the default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and
- *   STANDARD), preset is the empty string".
+ *   STANDARD), preset is the empty string". What a given preset does on another type, and what a
+ *   type change away from ADVANCED does to a set preset, are options (ChannelRuleOptions).
  * - multitrackInputConfiguration.enabled: "Can be set to true only if channel type is STANDARD.
  *   … If true, then policy, maximumResolution, and containerFormat are required, and
  *   containerFormat must be set to FRAGMENTED_MP4."
+ * `before` is the channel before an update (undefined for a create).
  */
-function applyChannelRules(c: ChannelRecord, presetGiven: boolean): void {
-  const advanced = c.type === 'ADVANCED_SD' || c.type === 'ADVANCED_HD';
-  if (!advanced && c.preset !== '') {
-    if (presetGiven) throw validation(`preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not ${c.type}`);
-    c.preset = '';
+function applyChannelRules(ctx: IvsContext, c: ChannelRecord, presetGiven: boolean, before?: ChannelRecord): void {
+  const isAdvanced = (type: string) => type === 'ADVANCED_SD' || type === 'ADVANCED_HD';
+  const advanced = isAdvanced(c.type);
+  if (!advanced) {
+    if (presetGiven) {
+      if (ctx.channelRules.presetWithNonAdvancedType === 'refused') {
+        throw validation(`preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not ${c.type}`);
+      }
+      c.preset = before?.preset ?? '';
+    }
+    const leftAdvanced = before !== undefined && isAdvanced(before.type);
+    const keep = before !== undefined && ctx.channelRules.presetOnTypeChange === 'kept' && (leftAdvanced || before.preset !== '');
+    if (!keep) c.preset = '';
   }
   if (advanced && c.preset === '') c.preset = 'HIGHER_BANDWIDTH_DELIVERY';
   const mt = c.multitrackInputConfiguration;
@@ -239,7 +281,7 @@ const CreateChannel: Handler = (ctx, input) => {
     srt: { endpoint: srtEndpoint(prefix), passphrase: srtPassphrase() },
     tags: { ...(input.tags ?? {}) },
   };
-  applyChannelRules(channel, !!input.preset);
+  applyChannelRules(ctx, channel, !!input.preset);
   const key = newStreamKey(ctx, channel.arn, {});
   created(ctx, ctx.state.channels, channel);
   created(ctx, ctx.state.streamKeys, key);
@@ -263,7 +305,7 @@ const UpdateChannel: Handler = (ctx, input) => {
   const target = next as unknown as { [k: string]: unknown };
   for (const field of UPDATABLE) if (input[field] !== undefined) target[field] = input[field];
   if (input.multitrackInputConfiguration) next.multitrackInputConfiguration = { ...MULTITRACK_DEFAULT, ...input.multitrackInputConfiguration };
-  applyChannelRules(next, !!input.preset);
+  applyChannelRules(ctx, next, !!input.preset, channel);
   ctx.state.channels.set(next.arn, next);
   return { channel: channelView(next) };
 };

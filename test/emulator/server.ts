@@ -15,7 +15,7 @@ import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import {
-  BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
+  BatchGetOptions, BatchGetSettings, ChannelRuleOptions, ChannelRuleSettings, DEFAULT_BATCH_GET, DEFAULT_CHANNEL_RULES, DEFAULT_IVS_QUOTAS, IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
 } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
@@ -111,6 +111,8 @@ export interface EmulatorOptions {
   readonly playback?: PlaybackEdgeOptions;
   /** Reads that do not see a resource created a moment ago (visibility.ts). @default DEFAULT_VISIBILITY (no lag) */
   readonly visibility?: VisibilityOptions;
+  /** Undocumented preset behaviours of CreateChannel / UpdateChannel (ivs.ts). @default DEFAULT_CHANNEL_RULES */
+  readonly channelRules?: ChannelRuleOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -209,6 +211,8 @@ export class IvsEmulator {
   batchGet: BatchGetSettings;
   /** The visibility lag of created resources and what operations naming them do meanwhile; change at run time. */
   visibility: VisibilitySettings;
+  /** What CreateChannel / UpdateChannel do with presets where the API reference is silent; change at run time. */
+  channelRules: ChannelRuleSettings;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -236,6 +240,7 @@ export class IvsEmulator {
     this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
     this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
     this.visibility = { ...DEFAULT_VISIBILITY, ...options.visibility };
+    this.channelRules = { ...DEFAULT_CHANNEL_RULES, ...options.channelRules };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -540,7 +545,7 @@ export class IvsEmulator {
   private ivsContext(principal: Principal, region: string, operation: string): IvsContext {
     return {
       state: this.state, account: principal.account, region, principalArn: principal.arn, operation,
-      quotas: this.quotas, batchGet: this.batchGet, visibility: this.visibility,
+      quotas: this.quotas, batchGet: this.batchGet, visibility: this.visibility, channelRules: this.channelRules,
     };
   }
 
