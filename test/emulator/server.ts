@@ -15,7 +15,8 @@ import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
 import {
-  BatchGetOptions, BatchGetSettings, ChannelRuleOptions, ChannelRuleSettings, DEFAULT_BATCH_GET, DEFAULT_CHANNEL_RULES, DEFAULT_IVS_QUOTAS, IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
+  BatchGetOptions, BatchGetSettings, ChannelRuleOptions, ChannelRuleSettings, DEFAULT_BATCH_GET, DEFAULT_CHANNEL_RULES, DEFAULT_IVS_QUOTAS,
+  IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsContext, IvsQuotas, requestArn,
 } from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
