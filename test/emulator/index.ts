@@ -26,6 +26,8 @@ export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, Pla
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
 export { IVS_REGIONS } from './regions';
 export { DEFAULT_CLOUD_CONTROL } from './cloud-control';
+export { DEFAULT_SECRETS_MANAGER, SECRETS_MANAGER_VARIANTS } from './secrets-manager';
+export type { SecretsManagerOptions, SecretsManagerSettings } from './secrets-manager';
 export { DEFAULT_VISIBILITY, VISIBILITY_NAMED_VARIANTS } from './visibility';
 export type { VisibilityOptions, VisibilitySettings, IvsResourceType } from './visibility';
 export type { LiveOptions, LiveStream, Encoder, StreamEvent } from './streams';

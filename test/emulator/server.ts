@@ -22,7 +22,9 @@ import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput,
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
 import { queryError, queryResponse } from './query';
 import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
-import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
+import {
+  DEFAULT_SECRETS_MANAGER, redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS, SecretsManagerOptions, SecretsManagerSettings,
+} from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts';
@@ -114,6 +116,8 @@ export interface EmulatorOptions {
   readonly visibility?: VisibilityOptions;
   /** Undocumented preset behaviours of CreateChannel / UpdateChannel (ivs.ts). @default DEFAULT_CHANNEL_RULES */
   readonly channelRules?: ChannelRuleOptions;
+  /** Secrets Manager's version quota and its undocumented choices (secrets-manager.ts). @default DEFAULT_SECRETS_MANAGER */
+  readonly secretsManager?: SecretsManagerOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -214,6 +218,8 @@ export class IvsEmulator {
   visibility: VisibilitySettings;
   /** What CreateChannel / UpdateChannel do with presets where the API reference is silent; change at run time. */
   channelRules: ChannelRuleSettings;
+  /** Secrets Manager's version quota and undocumented choices; change at run time. */
+  secretsManager: SecretsManagerSettings;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -242,6 +248,7 @@ export class IvsEmulator {
     this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
     this.visibility = { ...DEFAULT_VISIBILITY, ...options.visibility };
     this.channelRules = { ...DEFAULT_CHANNEL_RULES, ...options.channelRules };
+    this.secretsManager = { ...DEFAULT_SECRETS_MANAGER, ...options.secretsManager };
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -461,6 +468,7 @@ export class IvsEmulator {
     try {
       output = SECRETS_MANAGER_HANDLERS[operation]({
         state: this.state,
+        settings: this.secretsManager,
         account: principal.account,
         region: ex.region!,
         principalArn: principal.arn,
