@@ -26,6 +26,8 @@ export type { Snapshot, CreateSecretOptions, ChannelRecord, StreamKeyRecord, Pla
 export { MODEL_CORRECTIONS, SHAPES, validate, validationMessage } from './model';
 export { IVS_REGIONS } from './regions';
 export { DEFAULT_CLOUD_CONTROL } from './cloud-control';
+export { DEFAULT_ENFORCE_IAM, ENFORCE_IAM_VARIANTS, IVS_ACTION_RESOURCES, IVS_TAG_ON_CREATE } from './enforce-iam';
+export type { EnforceIamOptions, EnforceIamSettings } from './enforce-iam';
 export { DEFAULT_SECRETS_MANAGER, SECRETS_MANAGER_VARIANTS } from './secrets-manager';
 export type { SecretsManagerOptions, SecretsManagerSettings } from './secrets-manager';
 export { DEFAULT_VISIBILITY, VISIBILITY_NAMED_VARIANTS } from './visibility';

@@ -5,6 +5,7 @@
 // source sentence.
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { ServiceError } from './errors';
+import type { AuthResource, EnforceIamSettings } from './enforce-iam';
 import { stop } from './streams';
 import { visibleFrom, VisibilitySettings } from './visibility';
 import {
@@ -95,6 +96,19 @@ export interface IvsContext {
   readonly visibility: VisibilitySettings;
   /** Undocumented preset behaviours (ChannelRuleOptions). */
   readonly channelRules: ChannelRuleSettings;
+  /** IAM identity policies of the caller (enforceIam); absent when the caller is not evaluated. */
+  readonly iam?: IvsAuthorizer;
+}
+
+/** The caller's identity policies, as IAM applies them to an IVS request (enforce-iam.ts). */
+export interface IvsAuthorizer {
+  readonly settings: EnforceIamSettings;
+  /** Every resource must be allowed (throws AccessDeniedException). */
+  authorize(action: string, resources: readonly AuthResource[], requestTags?: { readonly [k: string]: string }): void;
+  /** A List action over records of one type: what the caller may see (or throws). */
+  list<T extends { readonly arn: string; readonly tags: { [k: string]: string } }>(action: string, type: string, records: T[]): T[];
+  /** One ARN of a batch: its denial, or undefined. */
+  itemDenial(action: string, resource: AuthResource): ServiceError | undefined;
 }
 
 type Input = { readonly [k: string]: any };
@@ -175,6 +189,30 @@ function listed<T extends { arn: string; account: string; region: string }>(ctx:
   return inScope(ctx, map).filter((r) => !hidden(ctx, r.arn));
 }
 
+/** An ARN as IAM sees it: with the resource's tags (aws:ResourceTag) when it is the caller's. */
+function subject(ctx: IvsContext, arn: string): AuthResource {
+  const r = ctx.state.ivsResource(arn);
+  return { arn, tags: r && r.account === ctx.account && r.region === ctx.region ? r.tags : undefined };
+}
+
+/**
+ * IAM (enforceIam): the request's action must be allowed on each resource, the reference's
+ * resource types of the action (enforce-iam.ts IVS_ACTION_RESOURCES). A create brings its tags
+ * (aws:RequestTag) and, under `tagOnCreate: 'withTags'`, needs ivs:TagResource on what it makes.
+ */
+function authorize(ctx: IvsContext, resources: readonly AuthResource[], requestTags?: { [k: string]: string }, tagged?: AuthResource): void {
+  if (!ctx.iam) return;
+  ctx.iam.authorize(`ivs:${ctx.operation}`, resources, requestTags);
+  if (tagged && requestTags && Object.keys(requestTags).length > 0 && ctx.iam.settings.tagOnCreate === 'withTags') {
+    ctx.iam.authorize('ivs:TagResource', [tagged], requestTags);
+  }
+}
+
+/** A List action: every record of the type as IAM lets the caller see them. */
+function authorizedList<T extends { readonly arn: string; readonly tags: { [k: string]: string } }>(ctx: IvsContext, type: string, records: T[]): T[] {
+  return ctx.iam ? ctx.iam.list(`ivs:${ctx.operation}`, type, records) : records;
+}
+
 /** Records a create; reads see it once the visibility lag (as set now) has passed. */
 function created<T extends { arn: string }>(ctx: IvsContext, map: Map<string, T>, record: T): T {
   map.set(record.arn, record);
@@ -252,16 +290,19 @@ function applyChannelRules(ctx: IvsContext, c: ChannelRecord, presetGiven: boole
 const MULTITRACK_DEFAULT = { enabled: false, policy: 'ALLOW', maximumResolution: 'FULL_HD' };
 
 const CreateChannel: Handler = (ctx, input) => {
+  const id = ivsResourceId();
+  const arn = ivsArn(ctx.region, ctx.account, 'channel', id);
+  const key = newStreamKey(ctx, arn, {});
+  authorize(ctx, [{ arn }, { arn: key.arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.channels).length >= ctx.quotas.channels) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Channels per account and region: ${ctx.quotas.channels}`);
   }
   checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
   checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
-  const id = ivsResourceId();
   const prefix = hexPrefix();
   const channel: ChannelRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'channel', id),
+    arn,
     id,
     account: ctx.account,
     region: ctx.region,
@@ -282,13 +323,15 @@ const CreateChannel: Handler = (ctx, input) => {
     tags: { ...(input.tags ?? {}) },
   };
   applyChannelRules(ctx, channel, !!input.preset);
-  const key = newStreamKey(ctx, channel.arn, {});
   created(ctx, ctx.state.channels, channel);
   created(ctx, ctx.state.streamKeys, key);
   return { channel: channelView(channel), streamKey: key };
 };
 
-const GetChannel: Handler = (ctx, input) => ({ channel: channelView(read(ctx, ctx.state.channels, input.arn)) });
+const GetChannel: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { channel: channelView(read(ctx, ctx.state.channels, input.arn)) };
+};
 
 const UPDATABLE = [
   'name', 'latencyMode', 'type', 'authorized', 'insecureIngest', 'preset', 'recordingConfigurationArn',
@@ -296,6 +339,7 @@ const UPDATABLE = [
 ] as const;
 
 const UpdateChannel: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be updated.`);
   checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
@@ -311,6 +355,9 @@ const UpdateChannel: Handler = (ctx, input) => {
 };
 
 const DeleteChannel: Handler = (ctx, input) => {
+  // The channel and its stream keys ("Grants permission to delete a channel and channel's stream keys").
+  const keys = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === input.arn && k.account === ctx.account).map((k) => subject(ctx, k.arn));
+  authorize(ctx, [subject(ctx, input.arn), ...keys]);
   const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be deleted.`);
   ctx.state.channels.delete(channel.arn);
@@ -321,8 +368,16 @@ const DeleteChannel: Handler = (ctx, input) => {
 function batchGet<T extends { arn: string; account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
   const found: unknown[] = [];
   const errors: unknown[] = [];
+  const action = `ivs:${ctx.operation}`;
+  // enforceIam `batch`: a denied ARN fails the whole request, or only its own entry.
+  if (ctx.iam?.settings.batch === 'request') ctx.iam.authorize(action, arns.map((arn) => subject(ctx, arn)));
   for (const arn of arns) {
     try {
+      const denied = ctx.iam?.settings.batch === 'item' ? ctx.iam.itemDenial(action, subject(ctx, arn)) : undefined;
+      if (denied) {
+        errors.push({ arn, code: denied.code, message: denied.message });
+        continue;
+      }
       found.push(view(read(ctx, map, arn)));
     } catch (e) {
       const err = e as ServiceError;
@@ -344,7 +399,7 @@ const ListChannels: Handler = (ctx, input) => {
   // filters, you will get an error (409 ConflictException)." (ListChannels)
   const filters = ['filterByName', 'filterByRecordingConfigurationArn', 'filterByPlaybackRestrictionPolicyArn'].filter((f) => input[f] !== undefined);
   if (filters.length > 1) throw new ServiceError('ConflictException', `${MSG.conflict} The filters ${filters.join(', ')} cannot be used together.`);
-  let channels = listed(ctx, ctx.state.channels);
+  let channels = authorizedList(ctx, 'channel', listed(ctx, ctx.state.channels));
   if (input.filterByName !== undefined) channels = channels.filter((c) => c.name === input.filterByName);
   const byRecording = input.filterByRecordingConfigurationArn;
   if (byRecording !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === byRecording);
@@ -369,19 +424,26 @@ function newStreamKey(ctx: IvsContext, channelArn: string, tags: { [k: string]: 
 }
 
 const CreateStreamKey: Handler = (ctx, input) => {
+  // IAM: the stream key it makes, not the channel (the reference lists Stream-Key* only).
+  const key = newStreamKey(ctx, input.channelArn, input.tags ?? {});
+  authorize(ctx, [{ arn: key.arn }], input.tags, { arn: key.arn });
   checkTags(input.tags);
   const channel = named(ctx, ctx.state.channels, input.channelArn);
   const existing = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn).length;
   if (existing >= ctx.quotas.streamKeysPerChannel) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Stream keys per channel: ${ctx.quotas.streamKeysPerChannel} (channel ${channel.arn} already has ${existing}).`);
   }
-  const key = created(ctx, ctx.state.streamKeys, newStreamKey(ctx, channel.arn, input.tags ?? {}));
+  created(ctx, ctx.state.streamKeys, key);
   return { streamKey: key };
 };
 
-const GetStreamKey: Handler = (ctx, input) => ({ streamKey: read(ctx, ctx.state.streamKeys, input.arn) });
+const GetStreamKey: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { streamKey: read(ctx, ctx.state.streamKeys, input.arn) };
+};
 
 const DeleteStreamKey: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const key = named(ctx, ctx.state.streamKeys, input.arn);
   ctx.state.streamKeys.delete(key.arn);
   return {};
@@ -393,8 +455,10 @@ const BatchGetStreamKey: Handler = (ctx, input) => {
 };
 
 const ListStreamKeys: Handler = (ctx, input) => {
+  // IAM: the channel it names (Channel*) and the stream keys it lists (Stream-Key*).
+  authorize(ctx, [subject(ctx, input.channelArn)]);
   const channel = named(ctx, ctx.state.channels, input.channelArn);
-  const keys = listed(ctx, ctx.state.streamKeys).filter((k) => k.channelArn === channel.arn);
+  const keys = authorizedList(ctx, 'stream-key', listed(ctx, ctx.state.streamKeys).filter((k) => k.channelArn === channel.arn));
   const { page, nextToken } = paginate(keys, input, 1); // "Default: 1."
   return { streamKeys: page, nextToken };
 };
@@ -416,6 +480,8 @@ function parsePublicKey(pem: string): KeyObject {
 }
 
 const ImportPlaybackKeyPair: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'playback-key', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   const key = parsePublicKey(input.publicKeyMaterial);
   const fingerprint = keyFingerprint(key);
@@ -427,7 +493,7 @@ const ImportPlaybackKeyPair: Handler = (ctx, input) => {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback key pairs per account and region: ${ctx.quotas.playbackKeyPairs}.`);
   }
   const pair: PlaybackKeyPairRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'playback-key', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -439,16 +505,20 @@ const ImportPlaybackKeyPair: Handler = (ctx, input) => {
   return { keyPair: pair };
 };
 
-const GetPlaybackKeyPair: Handler = (ctx, input) => ({ keyPair: read(ctx, ctx.state.playbackKeyPairs, input.arn) });
+const GetPlaybackKeyPair: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { keyPair: read(ctx, ctx.state.playbackKeyPairs, input.arn) };
+};
 
 const DeletePlaybackKeyPair: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const pair = named(ctx, ctx.state.playbackKeyPairs, input.arn);
   ctx.state.playbackKeyPairs.delete(pair.arn);
   return {};
 };
 
 const ListPlaybackKeyPairs: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(listed(ctx, ctx.state.playbackKeyPairs), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
+  const { page, nextToken } = paginate(authorizedList(ctx, 'playback-key', listed(ctx, ctx.state.playbackKeyPairs)), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
   return { keyPairs: page, nextToken };
 };
 
@@ -456,12 +526,14 @@ const ListPlaybackKeyPairs: Handler = (ctx, input) => {
 // Recording configurations and playback restriction policies (channels reference them)
 
 const CreateRecordingConfiguration: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'recording-configuration', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.recordingConfigurations).length >= ctx.quotas.recordingConfigurations) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Recording configurations per account and region: ${ctx.quotas.recordingConfigurations}.`);
   }
   const rc: RecordingConfigurationRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'recording-configuration', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -476,9 +548,13 @@ const CreateRecordingConfiguration: Handler = (ctx, input) => {
   return { recordingConfiguration: rc };
 };
 
-const GetRecordingConfiguration: Handler = (ctx, input) => ({ recordingConfiguration: read(ctx, ctx.state.recordingConfigurations, input.arn) });
+const GetRecordingConfiguration: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { recordingConfiguration: read(ctx, ctx.state.recordingConfigurations, input.arn) };
+};
 
 const DeleteRecordingConfiguration: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const rc = named(ctx, ctx.state.recordingConfigurations, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.recordingConfigurationArn === rc.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Recording configuration ${rc.arn} is used by channel ${user.arn}.`);
@@ -487,17 +563,19 @@ const DeleteRecordingConfiguration: Handler = (ctx, input) => {
 };
 
 const ListRecordingConfigurations: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(listed(ctx, ctx.state.recordingConfigurations), input, Math.min(ctx.quotas.recordingConfigurations, 100));
+  const { page, nextToken } = paginate(authorizedList(ctx, 'recording-configuration', listed(ctx, ctx.state.recordingConfigurations)), input, Math.min(ctx.quotas.recordingConfigurations, 100));
   return { recordingConfigurations: page, nextToken };
 };
 
 const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'playback-restriction-policy', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.playbackRestrictionPolicies).length >= ctx.quotas.playbackRestrictionPolicies) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback restriction policies per account and region: ${ctx.quotas.playbackRestrictionPolicies}.`);
   }
   const p: PlaybackRestrictionPolicyRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'playback-restriction-policy', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -510,9 +588,13 @@ const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
   return { playbackRestrictionPolicy: p };
 };
 
-const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => ({ playbackRestrictionPolicy: read(ctx, ctx.state.playbackRestrictionPolicies, input.arn) });
+const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { playbackRestrictionPolicy: read(ctx, ctx.state.playbackRestrictionPolicies, input.arn) };
+};
 
 const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   for (const f of ['name', 'allowedCountries', 'allowedOrigins', 'enableStrictOriginEnforcement'] as const) {
     if (input[f] !== undefined) (p as unknown as { [k: string]: unknown })[f] = input[f];
@@ -521,6 +603,7 @@ const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
   const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.playbackRestrictionPolicyArn === p.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Playback restriction policy ${p.arn} is used by channel ${user.arn}.`);
@@ -529,6 +612,7 @@ const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
+  authorize(ctx, []); // no resource type in the reference: "*"
   const { page, nextToken } = paginate(listed(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
   return { playbackRestrictionPolicies: page, nextToken };
 };
@@ -537,6 +621,7 @@ const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
 // Streams
 
 function liveChannel(ctx: IvsContext, channelArn: string): ChannelRecord & { live: NonNullable<ChannelRecord['live']> } {
+  authorize(ctx, [subject(ctx, channelArn)]);
   const channel = named(ctx, ctx.state.channels, channelArn);
   if (!channel.live) throw new ServiceError('ChannelNotBroadcasting', `${MSG.notBroadcasting} Channel: ${channel.arn}`);
   return channel as ChannelRecord & { live: NonNullable<ChannelRecord['live']> };
@@ -565,7 +650,7 @@ const StopStream: Handler = (ctx, input) => {
 };
 
 const ListStreams: Handler = (ctx, input) => {
-  let live = inScope(ctx, ctx.state.channels).filter((c): c is ChannelRecord & { live: NonNullable<ChannelRecord['live']> } => !!c.live);
+  let live = authorizedList(ctx, 'channel', inScope(ctx, ctx.state.channels)).filter((c): c is ChannelRecord & { live: NonNullable<ChannelRecord['live']> } => !!c.live);
   if (input.filterBy?.health) live = live.filter((c) => c.live.health === input.filterBy.health);
   const { page, nextToken } = paginate(live.map(streamView), input, 100);
   return { streams: page, nextToken };
@@ -580,6 +665,7 @@ const PutMetadata: Handler = (ctx, input) => {
 
 // The playback edge (playback.ts) refuses the revoked sessions.
 const StartViewerSessionRevocation: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.channelArn)]);
   const channel = named(ctx, ctx.state.channels, input.channelArn);
   ctx.state.revokeViewerSession(channel.arn, input.viewerId, input.viewerSessionVersionsLessThanOrEqualTo ?? 0);
   return {};
@@ -587,8 +673,12 @@ const StartViewerSessionRevocation: Handler = (ctx, input) => {
 
 const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
   const errors: unknown[] = [];
-  for (const s of input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[]) {
+  const sessions = input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[];
+  if (ctx.iam?.settings.batch === 'request') authorize(ctx, sessions.map((x) => subject(ctx, x.channelArn)));
+  for (const s of sessions) {
     try {
+      const denied = ctx.iam?.settings.batch === 'item' ? ctx.iam.itemDenial(`ivs:${ctx.operation}`, subject(ctx, s.channelArn)) : undefined;
+      if (denied) throw denied;
       const channel = named(ctx, ctx.state.channels, s.channelArn);
       ctx.state.revokeViewerSession(channel.arn, s.viewerId, s.viewerSessionVersionsLessThanOrEqualTo ?? 0);
     } catch (e) {
@@ -613,6 +703,7 @@ function taggable(ctx: IvsContext, arn: string, how: typeof read | typeof named 
 }
 
 const TagResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)], input.tags);
   checkTags(input.tags);
   const r = taggable(ctx, input.resourceArn);
   const merged = { ...r.tags, ...input.tags };
@@ -622,6 +713,7 @@ const TagResource: Handler = (ctx, input) => {
 };
 
 const UntagResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)]);
   const r = taggable(ctx, input.resourceArn);
   const tags = { ...r.tags };
   for (const k of input.tagKeys as string[]) delete tags[k];
@@ -629,7 +721,10 @@ const UntagResource: Handler = (ctx, input) => {
   return {};
 };
 
-const ListTagsForResource: Handler = (ctx, input) => ({ tags: { ...taggable(ctx, input.resourceArn, read).tags } });
+const ListTagsForResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)]);
+  return { tags: { ...taggable(ctx, input.resourceArn, read).tags } };
+};
 
 /** Operations the emulator serves; any other operation of the model answers 501. */
 export const IVS_HANDLERS: { readonly [operation: string]: Handler } = {

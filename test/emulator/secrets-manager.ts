@@ -18,7 +18,7 @@
 // - DescribeSecret's VersionIdsToStages: "A list of the versions of the secret that have staging
 //   labels attached. Versions that don't have staging labels are considered deprecated".
 import { ServiceError } from './errors';
-import { versionId as newVersionId } from './ids';
+import { secretArn, versionId as newVersionId } from './ids';
 import { EmulatorState, SecretRecord, SecretVersion } from './state';
 
 /** Secrets Manager behaviours: the quotas page's numbers, and what the API reference leaves open. */
@@ -58,8 +58,14 @@ export interface SecretsManagerContext {
   readonly region: string;
   readonly principalArn: string;
   readonly operation: string;
-  /** Asks the test's authorizer (if any) whether the call may touch this secret; throws if not. */
-  readonly authorize: (resourceArn: string, resourceTags: { [k: string]: string }) => void;
+  /**
+   * Asks the test's authorizer (if any) and the caller's identity policies (enforceIam) whether the
+   * call may touch this secret; throws if not. `creating`: the secret does not exist yet (its tags
+   * are the request's, aws:RequestTag); `requestTags`: tags the request brings.
+   */
+  readonly authorize: (
+    resourceArn: string, resourceTags: { [k: string]: string }, options?: { creating?: boolean; requestTags?: { [k: string]: string } },
+  ) => void;
 }
 
 type Input = { readonly [k: string]: any };
@@ -99,7 +105,7 @@ function tagMap(s: SecretRecord): { [k: string]: string } {
 }
 
 /** Resolves SecretId in the caller's account; another account's ARN is denied (no resource policy). */
-function find(ctx: SecretsManagerContext, secretId: string, options: { allowDeleted?: boolean } = {}): SecretRecord {
+function find(ctx: SecretsManagerContext, secretId: string, options: { allowDeleted?: boolean; requestTags?: { [k: string]: string } } = {}): SecretRecord {
   if (secretId.startsWith('arn:')) {
     const account = secretId.split(':')[4];
     if (account !== ctx.account) {
@@ -108,7 +114,7 @@ function find(ctx: SecretsManagerContext, secretId: string, options: { allowDele
   }
   const secret = ctx.state.findSecret(ctx.account, ctx.region, secretId);
   if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-  ctx.authorize(secret.arn, tagMap(secret));
+  ctx.authorize(secret.arn, tagMap(secret), { requestTags: options.requestTags });
   if (secret.deletedDate && !options.allowDeleted) throw new ServiceError('InvalidRequestException', MARKED_FOR_DELETION);
   return secret;
 }
@@ -147,9 +153,12 @@ const CreateSecret: Handler = (ctx, input) => {
     if (existing.deletedDate) throw new ServiceError('InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion.");
     throw new ServiceError('ResourceExistsException', `The operation failed because the secret ${input.Name} already exists.`);
   }
-  ctx.authorize(`arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${input.Name}`, Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value])));
+  const requestTags = Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+  const arn = secretArn(ctx.region, ctx.account, input.Name);
+  ctx.authorize(arn, requestTags, { creating: true, requestTags });
   const hasValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
   const s = ctx.state.addSecret({
+    arn,
     name: input.Name,
     account: ctx.account,
     region: ctx.region,
@@ -346,7 +355,7 @@ const RestoreSecret: Handler = (ctx, input) => {
 
 const TagResource: Handler = (ctx, input) => {
   check(input, { SecretId: SECRET_ID, Tags: { required: true } });
-  const s = find(ctx, input.SecretId);
+  const s = find(ctx, input.SecretId, { requestTags: Object.fromEntries((input.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value])) });
   for (const t of input.Tags as { Key: string; Value: string }[]) {
     s.tags = [...s.tags.filter((x) => x.Key !== t.Key), { Key: t.Key, Value: t.Value }];
   }
@@ -362,6 +371,7 @@ const UntagResource: Handler = (ctx, input) => {
 };
 
 const ListSecrets: Handler = (ctx, input) => {
+  ctx.authorize('*', {}); // no resource type (Service Authorization Reference): "*"
   const secrets = [...ctx.state.secrets.values()]
     .filter((s) => s.account === ctx.account && s.region === ctx.region && (input.IncludePlannedDeletion || !s.deletedDate));
   return { SecretList: secrets.map(describe) };

@@ -283,11 +283,11 @@ export class EmulatorState {
   /** @internal used by CreateSecret and createSecret() */
   addSecret(p: {
     name: string; account: string; region: string; description?: string; kmsKeyId?: string; tags: { Key: string; Value: string }[];
-    secretString?: string; secretBinary?: string; versionId?: string;
+    secretString?: string; secretBinary?: string; versionId?: string; arn?: string;
   }): SecretRecord {
     const now = new Date();
     const record: SecretRecord = {
-      arn: secretArn(p.region, p.account, p.name),
+      arn: p.arn ?? secretArn(p.region, p.account, p.name),
       name: p.name,
       account: p.account,
       region: p.region,
