@@ -725,8 +725,8 @@ export class Deployment {
 
   /** The duplicate delivery chosen for a request, if any (the first rule that matches). */
   private duplicateOf(call: CustomCall): DuplicateDelivery | undefined {
-    return (this.options.duplicateDeliveries ?? []).find((d) =>
-      (d.logicalId === undefined || d.logicalId === call.logicalId) && (d.requestType === undefined || d.requestType === call.requestType));
+    return (this.options.duplicateDeliveries ?? []).find((d) => logicalIdMatches(d.logicalId, call.logicalId)
+      && (d.resourceType === undefined || d.resourceType === call.resourceType) && (d.requestType === undefined || d.requestType === call.requestType));
   }
 
   /** CloudFormation's reading of a response body. */
@@ -1040,6 +1040,13 @@ export class Deployment {
   private progress(event: ProgressEvent): void {
     this.options.onProgress?.(formatProgress(event), event);
   }
+}
+
+/** A logical id, a construct id whose CDK-allocated logical id is the id plus its 8-character hash, or a RegExp. */
+function logicalIdMatches(rule: string | RegExp | undefined, logicalId: string): boolean {
+  if (rule === undefined) return true;
+  if (rule instanceof RegExp) return rule.test(logicalId);
+  return logicalId === rule || (logicalId.length === rule.length + 8 && logicalId.startsWith(rule) && /^[0-9A-F]{8}$/.test(logicalId.slice(rule.length)));
 }
 
 function normalizeServiceId(key: string): string {

@@ -117,8 +117,14 @@ export interface ReplacementRollback {
 
 /** Which requests are delivered twice, and how. */
 export interface DuplicateDelivery {
-  /** @default every resource */
-  readonly logicalId?: string;
+  /**
+   * The resource: a string is its logical id, or the construct id of a CDK-allocated one (the id
+   * followed by CDK's 8-character hash: `'Live'` matches `Live848578DF`, the custom resource at
+   * Live/Resource); a RegExp is tested against the logical id. @default every resource
+   */
+  readonly logicalId?: string | RegExp;
+  /** Only resources of this type (e.g. `Custom::IvsChannel`). @default every type */
+  readonly resourceType?: string;
   /** @default every request type */
   readonly requestType?: RequestType;
   /** `sequential`: the second delivery starts when the first (with its retries) has ended;
