@@ -1,5 +1,8 @@
 // Rate limits and injected faults, seen through the real SDK (its retries included).
-import { CreateChannelCommand, GetChannelCommand, IvsClient, ListChannelsCommand, ListPlaybackKeyPairsCommand } from '@aws-sdk/client-ivs';
+import {
+  CreateChannelCommand, DeleteChannelCommand, GetChannelCommand, GetStreamCommand, IvsClient, ListChannelsCommand, ListPlaybackKeyPairsCommand,
+  UpdateChannelCommand,
+} from '@aws-sdk/client-ivs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { IvsEmulator, SECOND_ACCOUNT_ID, startEmulator } from '.';
 import { failure } from './sdk-helpers';
@@ -146,5 +149,42 @@ describe('fault injection', () => {
     await new Promise((r) => setTimeout(r, 50));
     await other.close();
     expect((await pending).message).toMatch(/socket hang up|ECONNRESET|aborted/i);
+  });
+});
+
+describe('a conflict that is not a live stream', () => {
+  test('UpdateChannel and DeleteChannel answer 409 with the model\'s text while GetStream says the channel is offline', async () => {
+    // GIVEN two channels, neither live, and a conflict on one of them, once per operation
+    const ivs = ivsClient(1);
+    emulator.throttle.enabled = false;
+    const arn = (await ivs.send(new CreateChannelCommand({ name: 'busy' }))).channel!.arn!;
+    const other = (await ivs.send(new CreateChannelCommand({ name: 'calm' }))).channel!.arn!;
+    const rules = emulator.faults.conflict(arn, { times: 1 });
+
+    // WHEN / THEN the first update and the first delete of that channel conflict
+    for (const call of [ivs.send(new UpdateChannelCommand({ arn, name: 'x' })), ivs.send(new DeleteChannelCommand({ arn }))]) {
+      const err = await failure(call);
+      expect([err.name, err.$metadata.httpStatusCode, err.exceptionMessage]).toEqual(['ConflictException', 409, 'Updating or deleting a resource can cause an inconsistent state.']);
+    }
+    // and the handler can tell it from a live channel: GetStream answers ChannelNotBroadcasting
+    expect((await failure(ivs.send(new GetStreamCommand({ channelArn: arn })))).name).toBe('ChannelNotBroadcasting');
+    expect(emulator.state.isLive(arn)).toBe(false);
+    // the other channel is not concerned
+    await ivs.send(new UpdateChannelCommand({ arn: other, name: 'y' }));
+    // each rule hit once; the next update and delete go through
+    expect(rules.map((r) => [r.target, r.applied])).toEqual([['ivs:UpdateChannel', 1], ['ivs:DeleteChannel', 1]]);
+    await ivs.send(new UpdateChannelCommand({ arn, name: 'x' }));
+    await ivs.send(new DeleteChannelCommand({ arn }));
+    expect(emulator.state.channel(arn)).toBeUndefined();
+  });
+
+  test('arn filters any fault; an injected IVS error without message takes the model\'s text', async () => {
+    const ivs = ivsClient(1);
+    emulator.throttle.enabled = false;
+    const arn = (await ivs.send(new CreateChannelCommand({}))).channel!.arn!;
+    emulator.faults.set('GetChannel', { error: 'InternalServerException', arn });
+    expect((await failure(ivs.send(new GetChannelCommand({ arn })))).exceptionMessage).toBe('Unexpected error during processing of request.');
+    const elsewhere = failure(ivs.send(new GetChannelCommand({ arn: arn.replace(/\/.*$/, '/nope12345678') })));
+    expect((await elsewhere).name).toBe('ResourceNotFoundException');
   });
 });

@@ -2,17 +2,20 @@
 //   emulator.faults.set('CreateChannel', { error: 'InternalServerException', times: 2 })
 //   emulator.faults.set('secretsmanager:PutSecretValue', { reset: true, times: 1 })
 //   emulator.faults.set('ivs:*', { latencyMs: 200 })
+//   emulator.faults.conflict(channelArn, { times: 1 })   // 409 on UpdateChannel / DeleteChannel, not live
 // Targets: `Operation` (that operation in any service), `service:Operation`, `service:*`, `*`.
 
 export interface FaultSpec {
   /**
    * Answer this error instead of the operation's result. For IVS, a model error name takes its
-   * HTTP status from the model (InternalServerException 500, ThrottlingException 429, …).
+   * HTTP status from the model (InternalServerException 500, ThrottlingException 429, …) and, without
+   * `message`, the model's documentation of its message ("Updating or deleting a resource can cause
+   * an inconsistent state." for ConflictException).
    */
   readonly error?: string;
   /** HTTP status of `error` (needed for names the model does not know). @default model status, else 500 */
   readonly status?: number;
-  /** Error message. @default a text naming the injected fault */
+  /** Error message. @default the model's text (IVS errors), else a text naming the injected fault */
   readonly message?: string;
   /** Reset the TCP connection instead of answering (the SDK sees ECONNRESET and may retry). */
   readonly reset?: boolean;
@@ -33,6 +36,11 @@ export interface FaultSpec {
   readonly probability?: number;
   /** Only requests signed by this account. @default every account */
   readonly account?: string;
+  /**
+   * Only requests about this ARN (IVS `arn` / `channelArn` / `resourceArn`, Secrets Manager
+   * `SecretId` as sent). @default every request
+   */
+  readonly arn?: string;
 }
 
 export interface FaultRule {
@@ -74,12 +82,24 @@ export class Faults {
     return this.rules;
   }
 
+  /**
+   * A 409 ConflictException on UpdateChannel and DeleteChannel of one channel that is not live:
+   * IVS's ConflictException is "Updating or deleting a resource can cause an inconsistent state."
+   * (model), which the API reference does not tie to live channels only. GetStream still answers
+   * ChannelNotBroadcasting, so a handler can tell the two apart. One rule per operation, each hit
+   * `times` times (unlimited by default); `clear('ivs:UpdateChannel')` and the like remove them.
+   */
+  conflict(channelArn: string, spec: Omit<FaultSpec, 'error' | 'arn'> = {}, operations: readonly string[] = ['UpdateChannel', 'DeleteChannel']): FaultRule[] {
+    return operations.map((op) => this.add(`ivs:${op}`, { ...spec, error: 'ConflictException', arn: channelArn }));
+  }
+
   /** The fault to apply to a request, if any (counts the match). */
-  pick(service: string, operation: string, account: string): FaultSpec | undefined {
+  pick(service: string, operation: string, account: string, arn?: string): FaultSpec | undefined {
     for (const rule of this.rules) {
       if (!matches(rule.target, service, operation)) continue;
       const { spec } = rule;
       if (spec.account !== undefined && spec.account !== account) continue;
+      if (spec.arn !== undefined && spec.arn !== arn) continue;
       if (spec.times !== undefined && rule.applied >= spec.times) continue;
       rule.matched++;
       if (rule.matched <= (spec.skip ?? 0)) continue;

@@ -8,7 +8,7 @@ import {
   CreatePlaybackRestrictionPolicyCommand, UpdatePlaybackRestrictionPolicyCommand, DeletePlaybackRestrictionPolicyCommand,
   ListPlaybackRestrictionPoliciesCommand, ListStreamsCommand, PutMetadataCommand, StartViewerSessionRevocationCommand,
 } from '@aws-sdk/client-ivs';
-import { IvsEmulator, startEmulator, TEST_ACCOUNT_ID } from '.';
+import { CHANNEL_RULE_VARIANTS, DEFAULT_CHANNEL_RULES, IvsEmulator, startEmulator, TEST_ACCOUNT_ID } from '.';
 import { failure, p384PublicKey } from './sdk-helpers';
 
 let emulator: IvsEmulator;
@@ -232,10 +232,50 @@ describe('UpdateChannel rules of the API reference', () => {
     expect(notStandard.exceptionMessage).toMatch(/only for STANDARD channels/);
   });
 
-  test('changing to an ADVANCED type sets the default preset; back to STANDARD clears it', async () => {
+  test('changing to an ADVANCED type sets the default preset; back to STANDARD clears it (by default)', async () => {
     const { channel } = await createChannel();
     expect((await ivs.send(new UpdateChannelCommand({ arn: channel.arn!, type: 'ADVANCED_SD' }))).channel!.preset).toBe('HIGHER_BANDWIDTH_DELIVERY');
     expect((await ivs.send(new UpdateChannelCommand({ arn: channel.arn!, type: 'STANDARD' }))).channel!.preset).toBe('');
+  });
+});
+
+describe.each(CHANNEL_RULE_VARIANTS)('presets outside ADVANCED channels, %o', (rules) => {
+  beforeEach(() => {
+    emulator.channelRules = { ...rules };
+  });
+  afterAll(() => {
+    emulator.channelRules = { ...DEFAULT_CHANNEL_RULES };
+  });
+
+  test('a type change from ADVANCED_HD to STANDARD or BASIC without a preset: cleared, or still reported', async () => {
+    const advanced = (await ivs.send(new CreateChannelCommand({ type: 'ADVANCED_HD', preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }))).channel!;
+    expect(advanced.preset).toBe('CONSTRAINED_BANDWIDTH_DELIVERY');
+    const expected = rules.presetOnTypeChange === 'cleared' ? '' : 'CONSTRAINED_BANDWIDTH_DELIVERY';
+    expect((await ivs.send(new UpdateChannelCommand({ arn: advanced.arn!, type: 'STANDARD' }))).channel!.preset).toBe(expected);
+    expect((await ivs.send(new GetChannelCommand({ arn: advanced.arn! }))).channel!.preset).toBe(expected);
+    // later updates that leave the type alone do not change it; BASIC neither
+    expect((await ivs.send(new UpdateChannelCommand({ arn: advanced.arn!, name: 'renamed' }))).channel!.preset).toBe(expected);
+    expect((await ivs.send(new UpdateChannelCommand({ arn: advanced.arn!, type: 'BASIC' }))).channel!.preset).toBe(expected);
+    // back to ADVANCED_SD: the kept preset, or the default one
+    const back = (await ivs.send(new UpdateChannelCommand({ arn: advanced.arn!, type: 'ADVANCED_SD' }))).channel!.preset;
+    expect(back).toBe(expected || 'HIGHER_BANDWIDTH_DELIVERY');
+  });
+
+  test('a preset given with STANDARD: ValidationException, or not applied', async () => {
+    const plain = (await ivs.send(new CreateChannelCommand({ type: 'STANDARD' }))).channel!;
+    const create = () => ivs.send(new CreateChannelCommand({ type: 'STANDARD', preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }));
+    const update = () => ivs.send(new UpdateChannelCommand({ arn: plain.arn!, preset: 'HIGHER_BANDWIDTH_DELIVERY' }));
+    if (rules.presetWithNonAdvancedType === 'refused') {
+      for (const call of [create, update]) {
+        const err = await failure(call());
+        expect([err.name, err.$metadata.httpStatusCode]).toEqual(['ValidationException', 400]);
+        expect(err.exceptionMessage).toMatch(/preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not STANDARD/);
+      }
+    } else {
+      expect((await create()).channel!.preset).toBe('');
+      expect((await update()).channel!.preset).toBe('');
+    }
+    expect((await ivs.send(new GetChannelCommand({ arn: plain.arn! }))).channel!.preset).toBe('');
   });
 });
 

@@ -5,6 +5,9 @@
 // source sentence.
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { ServiceError } from './errors';
+import type { AuthResource, EnforceIamSettings } from './enforce-iam';
+import { stop } from './streams';
+import { visibleFrom, VisibilitySettings } from './visibility';
 import {
   hexPrefix, ingestEndpoint, ivsArn, ivsResourceId, keyFingerprint, playbackUrl, srtEndpoint, srtPassphrase, streamKeyValue,
 } from './ids';
@@ -51,6 +54,36 @@ export type BatchGetSettings = { -readonly [K in keyof Required<BatchGetOptions>
 
 export const DEFAULT_BATCH_GET: Readonly<BatchGetSettings> = { missing: 'error', otherAccount: 'error' };
 
+/**
+ * What UpdateChannel and CreateChannel do with a preset outside ADVANCED channels. The API reference
+ * (CreateChannel, UpdateChannel: preset) says only: "Object specifying the default preset. ...
+ * selectable only for ADVANCED_HD and ADVANCED_SD channel types. For those channel types, the
+ * default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD),
+ * preset is the empty string ("")." The model's TranscodePreset enum has no "", so a request cannot
+ * send an empty preset.
+ */
+export interface ChannelRuleOptions {
+  /**
+   * A channel whose type changes from ADVANCED_* to STANDARD or BASIC, with no preset in the
+   * request: its preset becomes "" ('cleared'), or GetChannel goes on reporting it ('kept').
+   * @default 'cleared'
+   */
+  readonly presetOnTypeChange?: 'cleared' | 'kept';
+  /**
+   * A request that gives a preset for a STANDARD or BASIC channel: ValidationException ('refused'),
+   * or the preset is not applied ('ignored'). @default 'refused'
+   */
+  readonly presetWithNonAdvancedType?: 'refused' | 'ignored';
+}
+
+export type ChannelRuleSettings = { -readonly [K in keyof Required<ChannelRuleOptions>]: Required<ChannelRuleOptions>[K] };
+
+export const DEFAULT_CHANNEL_RULES: Readonly<ChannelRuleSettings> = { presetOnTypeChange: 'cleared', presetWithNonAdvancedType: 'refused' };
+
+/** Every combination of the channel rules (the tests run under each). */
+export const CHANNEL_RULE_VARIANTS: readonly ChannelRuleSettings[] = (['cleared', 'kept'] as const)
+  .flatMap((presetOnTypeChange) => (['refused', 'ignored'] as const).map((presetWithNonAdvancedType) => ({ presetOnTypeChange, presetWithNonAdvancedType })));
+
 export interface IvsContext {
   readonly state: EmulatorState;
   readonly account: string;
@@ -59,18 +92,49 @@ export interface IvsContext {
   readonly operation: string;
   readonly quotas: IvsQuotas;
   readonly batchGet: BatchGetSettings;
+  /** Reads that do not see a resource yet (visibility.ts). */
+  readonly visibility: VisibilitySettings;
+  /** Undocumented preset behaviours (ChannelRuleOptions). */
+  readonly channelRules: ChannelRuleSettings;
+  /** IAM identity policies of the caller (enforceIam); absent when the caller is not evaluated. */
+  readonly iam?: IvsAuthorizer;
+}
+
+/** The caller's identity policies, as IAM applies them to an IVS request (enforce-iam.ts). */
+export interface IvsAuthorizer {
+  readonly settings: EnforceIamSettings;
+  /** Every resource must be allowed (throws AccessDeniedException). */
+  authorize(action: string, resources: readonly AuthResource[], requestTags?: { readonly [k: string]: string }): void;
+  /** A List action over records of one type: what the caller may see (or throws). */
+  list<T extends { readonly arn: string; readonly tags: { [k: string]: string } }>(action: string, type: string, records: T[]): T[];
+  /** One ARN of a batch: its denial, or undefined. */
+  itemDenial(action: string, resource: AuthResource): ServiceError | undefined;
 }
 
 type Input = { readonly [k: string]: any };
 type Handler = (ctx: IvsContext, input: Input) => unknown;
 
-// Default texts: the model's documentation of each error's exceptionMessage.
+/** The model's documentation of each IVS error's exceptionMessage (ivs-2020-07-14.json). */
+export const IVS_ERROR_MESSAGES: { readonly [code: string]: string } = {
+  AccessDeniedException: 'User does not have sufficient access to perform this action.',
+  ChannelNotBroadcasting: 'The stream is offline for the given channel ARN.',
+  ConflictException: 'Updating or deleting a resource can cause an inconsistent state.',
+  InternalServerException: 'Unexpected error during processing of request.',
+  PendingVerification: 'Your account is pending verification.',
+  ResourceNotFoundException: 'Request references a resource which does not exist.',
+  ServiceQuotaExceededException: 'Request would cause a service quota to be exceeded.',
+  StreamUnavailable: 'The stream is temporarily unavailable.',
+  ThrottlingException: 'Request was denied due to request throttling.',
+  ValidationException: 'The input fails to satisfy the constraints specified by an Amazon Web Services service.',
+};
+
+// Default texts of the errors answered here.
 const MSG = {
-  notFound: 'Request references a resource which does not exist.',
-  quota: 'Request would cause a service quota to be exceeded.',
-  conflict: 'Updating or deleting a resource can cause an inconsistent state.',
-  notBroadcasting: 'The stream is offline for the given channel ARN.',
-  validation: 'The input fails to satisfy the constraints specified by an Amazon Web Services service.',
+  notFound: IVS_ERROR_MESSAGES.ResourceNotFoundException,
+  quota: IVS_ERROR_MESSAGES.ServiceQuotaExceededException,
+  conflict: IVS_ERROR_MESSAGES.ConflictException,
+  notBroadcasting: IVS_ERROR_MESSAGES.ChannelNotBroadcasting,
+  validation: IVS_ERROR_MESSAGES.ValidationException,
 };
 
 function validation(detail: string): ServiceError {
@@ -99,6 +163,62 @@ function owned<T extends { account: string; region: string }>(ctx: IvsContext, m
 
 function inScope<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>): T[] {
   return [...map.values()].filter((r) => r.account === ctx.account && r.region === ctx.region);
+}
+
+/** Still out of reads: created less than the visibility lag ago (visibility.ts). */
+function hidden(ctx: IvsContext, arn: string): boolean {
+  return Date.now() < (ctx.state.visibleFrom.get(arn) ?? 0);
+}
+
+/** A read of the resource (Get*): one still out of reads does not exist yet. */
+function read<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arn: string): T {
+  const record = owned(ctx, map, arn);
+  if (hidden(ctx, arn)) throw notFound(arn);
+  return record;
+}
+
+/** An operation that names the resource without reading it: `visibility.named` decides during the lag. */
+function named<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arn: string): T {
+  const record = owned(ctx, map, arn);
+  if (ctx.visibility.named === 'notFound' && hidden(ctx, arn)) throw notFound(arn);
+  return record;
+}
+
+/** What a List* sees: the caller's account and region, without what is still out of reads. */
+function listed<T extends { arn: string; account: string; region: string }>(ctx: IvsContext, map: Map<string, T>): T[] {
+  return inScope(ctx, map).filter((r) => !hidden(ctx, r.arn));
+}
+
+/** An ARN as IAM sees it: with the resource's tags (aws:ResourceTag) when it is the caller's. */
+function subject(ctx: IvsContext, arn: string): AuthResource {
+  const r = ctx.state.ivsResource(arn);
+  return { arn, tags: r && r.account === ctx.account && r.region === ctx.region ? r.tags : undefined };
+}
+
+/**
+ * IAM (enforceIam): the request's action must be allowed on each resource, the reference's
+ * resource types of the action (enforce-iam.ts IVS_ACTION_RESOURCES). A create brings its tags
+ * (aws:RequestTag) and, under `tagOnCreate: 'withTags'`, needs ivs:TagResource on what it makes.
+ */
+function authorize(ctx: IvsContext, resources: readonly AuthResource[], requestTags?: { [k: string]: string }, tagged?: AuthResource): void {
+  if (!ctx.iam) return;
+  ctx.iam.authorize(`ivs:${ctx.operation}`, resources, requestTags);
+  if (tagged && requestTags && Object.keys(requestTags).length > 0 && ctx.iam.settings.tagOnCreate === 'withTags') {
+    ctx.iam.authorize('ivs:TagResource', [tagged], requestTags);
+  }
+}
+
+/** A List action: every record of the type as IAM lets the caller see them. */
+function authorizedList<T extends { readonly arn: string; readonly tags: { [k: string]: string } }>(ctx: IvsContext, type: string, records: T[]): T[] {
+  return ctx.iam ? ctx.iam.list(`ivs:${ctx.operation}`, type, records) : records;
+}
+
+/** Records a create; reads see it once the visibility lag (as set now) has passed. */
+function created<T extends { arn: string }>(ctx: IvsContext, map: Map<string, T>, record: T): T {
+  map.set(record.arn, record);
+  const from = visibleFrom(ctx.visibility, parseArn(record.arn).type, Date.now());
+  if (from > Date.now()) ctx.state.visibleFrom.set(record.arn, from);
+  return record;
 }
 
 function checkTags(tags: { [k: string]: string } | undefined): void {
@@ -130,23 +250,33 @@ function channelView(c: ChannelRecord): unknown {
 
 function checkReference(ctx: IvsContext, arn: string | undefined, map: Map<string, { account: string; region: string }>): void {
   if (!arn) return;
-  owned(ctx, map, arn);
+  named(ctx, map, arn);
 }
 
 /**
  * Cross-field rules of the IVS API reference (CreateChannel / UpdateChannel):
  * - preset: "selectable only for ADVANCED_HD and ADVANCED_SD channel types. For those channel
  *   types, the default preset is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and
- *   STANDARD), preset is the empty string".
+ *   STANDARD), preset is the empty string". What a given preset does on another type, and what a
+ *   type change away from ADVANCED does to a set preset, are options (ChannelRuleOptions).
  * - multitrackInputConfiguration.enabled: "Can be set to true only if channel type is STANDARD.
  *   … If true, then policy, maximumResolution, and containerFormat are required, and
  *   containerFormat must be set to FRAGMENTED_MP4."
+ * `before` is the channel before an update (undefined for a create).
  */
-function applyChannelRules(c: ChannelRecord, presetGiven: boolean): void {
-  const advanced = c.type === 'ADVANCED_SD' || c.type === 'ADVANCED_HD';
-  if (!advanced && c.preset !== '') {
-    if (presetGiven) throw validation(`preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not ${c.type}`);
-    c.preset = '';
+function applyChannelRules(ctx: IvsContext, c: ChannelRecord, presetGiven: boolean, before?: ChannelRecord): void {
+  const isAdvanced = (type: string) => type === 'ADVANCED_SD' || type === 'ADVANCED_HD';
+  const advanced = isAdvanced(c.type);
+  if (!advanced) {
+    if (presetGiven) {
+      if (ctx.channelRules.presetWithNonAdvancedType === 'refused') {
+        throw validation(`preset is selectable only for ADVANCED_HD and ADVANCED_SD channel types, not ${c.type}`);
+      }
+      c.preset = before?.preset ?? '';
+    }
+    const leftAdvanced = before !== undefined && isAdvanced(before.type);
+    const keep = before !== undefined && ctx.channelRules.presetOnTypeChange === 'kept' && (leftAdvanced || before.preset !== '');
+    if (!keep) c.preset = '';
   }
   if (advanced && c.preset === '') c.preset = 'HIGHER_BANDWIDTH_DELIVERY';
   const mt = c.multitrackInputConfiguration;
@@ -160,16 +290,19 @@ function applyChannelRules(c: ChannelRecord, presetGiven: boolean): void {
 const MULTITRACK_DEFAULT = { enabled: false, policy: 'ALLOW', maximumResolution: 'FULL_HD' };
 
 const CreateChannel: Handler = (ctx, input) => {
+  const id = ivsResourceId();
+  const arn = ivsArn(ctx.region, ctx.account, 'channel', id);
+  const key = newStreamKey(ctx, arn, {});
+  authorize(ctx, [{ arn }, { arn: key.arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.channels).length >= ctx.quotas.channels) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Channels per account and region: ${ctx.quotas.channels}`);
   }
   checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
   checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
-  const id = ivsResourceId();
   const prefix = hexPrefix();
   const channel: ChannelRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'channel', id),
+    arn,
     id,
     account: ctx.account,
     region: ctx.region,
@@ -189,14 +322,16 @@ const CreateChannel: Handler = (ctx, input) => {
     srt: { endpoint: srtEndpoint(prefix), passphrase: srtPassphrase() },
     tags: { ...(input.tags ?? {}) },
   };
-  applyChannelRules(channel, !!input.preset);
-  const key = newStreamKey(ctx, channel.arn, {});
-  ctx.state.channels.set(channel.arn, channel);
-  ctx.state.streamKeys.set(key.arn, key);
+  applyChannelRules(ctx, channel, !!input.preset);
+  created(ctx, ctx.state.channels, channel);
+  created(ctx, ctx.state.streamKeys, key);
   return { channel: channelView(channel), streamKey: key };
 };
 
-const GetChannel: Handler = (ctx, input) => ({ channel: channelView(owned(ctx, ctx.state.channels, input.arn)) });
+const GetChannel: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { channel: channelView(read(ctx, ctx.state.channels, input.arn)) };
+};
 
 const UPDATABLE = [
   'name', 'latencyMode', 'type', 'authorized', 'insecureIngest', 'preset', 'recordingConfigurationArn',
@@ -204,7 +339,8 @@ const UPDATABLE = [
 ] as const;
 
 const UpdateChannel: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be updated.`);
   checkReference(ctx, input.recordingConfigurationArn, ctx.state.recordingConfigurations);
   checkReference(ctx, input.playbackRestrictionPolicyArn, ctx.state.playbackRestrictionPolicies);
@@ -213,25 +349,36 @@ const UpdateChannel: Handler = (ctx, input) => {
   const target = next as unknown as { [k: string]: unknown };
   for (const field of UPDATABLE) if (input[field] !== undefined) target[field] = input[field];
   if (input.multitrackInputConfiguration) next.multitrackInputConfiguration = { ...MULTITRACK_DEFAULT, ...input.multitrackInputConfiguration };
-  applyChannelRules(next, !!input.preset);
+  applyChannelRules(ctx, next, !!input.preset, channel);
   ctx.state.channels.set(next.arn, next);
   return { channel: channelView(next) };
 };
 
 const DeleteChannel: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.arn);
+  // The channel and its stream keys ("Grants permission to delete a channel and channel's stream keys").
+  const keys = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === input.arn && k.account === ctx.account).map((k) => subject(ctx, k.arn));
+  authorize(ctx, [subject(ctx, input.arn), ...keys]);
+  const channel = named(ctx, ctx.state.channels, input.arn);
   if (channel.live) throw new ServiceError('ConflictException', `${MSG.conflict} Channel ${channel.arn} is live; a live channel cannot be deleted.`);
   ctx.state.channels.delete(channel.arn);
   for (const key of [...ctx.state.streamKeys.values()]) if (key.channelArn === channel.arn) ctx.state.streamKeys.delete(key.arn);
   return {};
 };
 
-function batchGet<T extends { account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
+function batchGet<T extends { arn: string; account: string; region: string }>(ctx: IvsContext, map: Map<string, T>, arns: string[], view: (r: T) => unknown) {
   const found: unknown[] = [];
   const errors: unknown[] = [];
+  const action = `ivs:${ctx.operation}`;
+  // enforceIam `batch`: a denied ARN fails the whole request, or only its own entry.
+  if (ctx.iam?.settings.batch === 'request') ctx.iam.authorize(action, arns.map((arn) => subject(ctx, arn)));
   for (const arn of arns) {
     try {
-      found.push(view(owned(ctx, map, arn)));
+      const denied = ctx.iam?.settings.batch === 'item' ? ctx.iam.itemDenial(action, subject(ctx, arn)) : undefined;
+      if (denied) {
+        errors.push({ arn, code: denied.code, message: denied.message });
+        continue;
+      }
+      found.push(view(read(ctx, map, arn)));
     } catch (e) {
       const err = e as ServiceError;
       if (err.code === 'ResourceNotFoundException' && ctx.batchGet.missing === 'omit') continue;
@@ -252,7 +399,7 @@ const ListChannels: Handler = (ctx, input) => {
   // filters, you will get an error (409 ConflictException)." (ListChannels)
   const filters = ['filterByName', 'filterByRecordingConfigurationArn', 'filterByPlaybackRestrictionPolicyArn'].filter((f) => input[f] !== undefined);
   if (filters.length > 1) throw new ServiceError('ConflictException', `${MSG.conflict} The filters ${filters.join(', ')} cannot be used together.`);
-  let channels = inScope(ctx, ctx.state.channels);
+  let channels = authorizedList(ctx, 'channel', listed(ctx, ctx.state.channels));
   if (input.filterByName !== undefined) channels = channels.filter((c) => c.name === input.filterByName);
   const byRecording = input.filterByRecordingConfigurationArn;
   if (byRecording !== undefined) channels = channels.filter((c) => c.recordingConfigurationArn === byRecording);
@@ -277,21 +424,27 @@ function newStreamKey(ctx: IvsContext, channelArn: string, tags: { [k: string]: 
 }
 
 const CreateStreamKey: Handler = (ctx, input) => {
+  // IAM: the stream key it makes, not the channel (the reference lists Stream-Key* only).
+  const key = newStreamKey(ctx, input.channelArn, input.tags ?? {});
+  authorize(ctx, [{ arn: key.arn }], input.tags, { arn: key.arn });
   checkTags(input.tags);
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
   const existing = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn).length;
   if (existing >= ctx.quotas.streamKeysPerChannel) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Stream keys per channel: ${ctx.quotas.streamKeysPerChannel} (channel ${channel.arn} already has ${existing}).`);
   }
-  const key = newStreamKey(ctx, channel.arn, input.tags ?? {});
-  ctx.state.streamKeys.set(key.arn, key);
+  created(ctx, ctx.state.streamKeys, key);
   return { streamKey: key };
 };
 
-const GetStreamKey: Handler = (ctx, input) => ({ streamKey: owned(ctx, ctx.state.streamKeys, input.arn) });
+const GetStreamKey: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { streamKey: read(ctx, ctx.state.streamKeys, input.arn) };
+};
 
 const DeleteStreamKey: Handler = (ctx, input) => {
-  const key = owned(ctx, ctx.state.streamKeys, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const key = named(ctx, ctx.state.streamKeys, input.arn);
   ctx.state.streamKeys.delete(key.arn);
   return {};
 };
@@ -302,8 +455,10 @@ const BatchGetStreamKey: Handler = (ctx, input) => {
 };
 
 const ListStreamKeys: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
-  const keys = [...ctx.state.streamKeys.values()].filter((k) => k.channelArn === channel.arn);
+  // IAM: the channel it names (Channel*) and the stream keys it lists (Stream-Key*).
+  authorize(ctx, [subject(ctx, input.channelArn)]);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
+  const keys = authorizedList(ctx, 'stream-key', listed(ctx, ctx.state.streamKeys).filter((k) => k.channelArn === channel.arn));
   const { page, nextToken } = paginate(keys, input, 1); // "Default: 1."
   return { streamKeys: page, nextToken };
 };
@@ -325,6 +480,8 @@ function parsePublicKey(pem: string): KeyObject {
 }
 
 const ImportPlaybackKeyPair: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'playback-key', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   const key = parsePublicKey(input.publicKeyMaterial);
   const fingerprint = keyFingerprint(key);
@@ -336,7 +493,7 @@ const ImportPlaybackKeyPair: Handler = (ctx, input) => {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback key pairs per account and region: ${ctx.quotas.playbackKeyPairs}.`);
   }
   const pair: PlaybackKeyPairRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'playback-key', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -344,20 +501,24 @@ const ImportPlaybackKeyPair: Handler = (ctx, input) => {
     publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(),
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.playbackKeyPairs.set(pair.arn, pair);
+  created(ctx, ctx.state.playbackKeyPairs, pair);
   return { keyPair: pair };
 };
 
-const GetPlaybackKeyPair: Handler = (ctx, input) => ({ keyPair: owned(ctx, ctx.state.playbackKeyPairs, input.arn) });
+const GetPlaybackKeyPair: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { keyPair: read(ctx, ctx.state.playbackKeyPairs, input.arn) };
+};
 
 const DeletePlaybackKeyPair: Handler = (ctx, input) => {
-  const pair = owned(ctx, ctx.state.playbackKeyPairs, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const pair = named(ctx, ctx.state.playbackKeyPairs, input.arn);
   ctx.state.playbackKeyPairs.delete(pair.arn);
   return {};
 };
 
 const ListPlaybackKeyPairs: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackKeyPairs), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
+  const { page, nextToken } = paginate(authorizedList(ctx, 'playback-key', listed(ctx, ctx.state.playbackKeyPairs)), input, Math.min(ctx.quotas.playbackKeyPairs, 100));
   return { keyPairs: page, nextToken };
 };
 
@@ -365,12 +526,14 @@ const ListPlaybackKeyPairs: Handler = (ctx, input) => {
 // Recording configurations and playback restriction policies (channels reference them)
 
 const CreateRecordingConfiguration: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'recording-configuration', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.recordingConfigurations).length >= ctx.quotas.recordingConfigurations) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Recording configurations per account and region: ${ctx.quotas.recordingConfigurations}.`);
   }
   const rc: RecordingConfigurationRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'recording-configuration', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -381,14 +544,18 @@ const CreateRecordingConfiguration: Handler = (ctx, input) => {
     renditionConfiguration: input.renditionConfiguration ?? { renditionSelection: 'ALL', renditions: [] },
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.recordingConfigurations.set(rc.arn, rc);
+  created(ctx, ctx.state.recordingConfigurations, rc);
   return { recordingConfiguration: rc };
 };
 
-const GetRecordingConfiguration: Handler = (ctx, input) => ({ recordingConfiguration: owned(ctx, ctx.state.recordingConfigurations, input.arn) });
+const GetRecordingConfiguration: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { recordingConfiguration: read(ctx, ctx.state.recordingConfigurations, input.arn) };
+};
 
 const DeleteRecordingConfiguration: Handler = (ctx, input) => {
-  const rc = owned(ctx, ctx.state.recordingConfigurations, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const rc = named(ctx, ctx.state.recordingConfigurations, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.recordingConfigurationArn === rc.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Recording configuration ${rc.arn} is used by channel ${user.arn}.`);
   ctx.state.recordingConfigurations.delete(rc.arn);
@@ -396,17 +563,19 @@ const DeleteRecordingConfiguration: Handler = (ctx, input) => {
 };
 
 const ListRecordingConfigurations: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.recordingConfigurations), input, Math.min(ctx.quotas.recordingConfigurations, 100));
+  const { page, nextToken } = paginate(authorizedList(ctx, 'recording-configuration', listed(ctx, ctx.state.recordingConfigurations)), input, Math.min(ctx.quotas.recordingConfigurations, 100));
   return { recordingConfigurations: page, nextToken };
 };
 
 const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  const arn = ivsArn(ctx.region, ctx.account, 'playback-restriction-policy', ivsResourceId());
+  authorize(ctx, [{ arn }], input.tags, { arn });
   checkTags(input.tags);
   if (inScope(ctx, ctx.state.playbackRestrictionPolicies).length >= ctx.quotas.playbackRestrictionPolicies) {
     throw new ServiceError('ServiceQuotaExceededException', `${MSG.quota} Playback restriction policies per account and region: ${ctx.quotas.playbackRestrictionPolicies}.`);
   }
   const p: PlaybackRestrictionPolicyRecord = {
-    arn: ivsArn(ctx.region, ctx.account, 'playback-restriction-policy', ivsResourceId()),
+    arn,
     account: ctx.account,
     region: ctx.region,
     name: input.name ?? '',
@@ -415,14 +584,18 @@ const CreatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
     enableStrictOriginEnforcement: input.enableStrictOriginEnforcement ?? false,
     tags: { ...(input.tags ?? {}) },
   };
-  ctx.state.playbackRestrictionPolicies.set(p.arn, p);
+  created(ctx, ctx.state.playbackRestrictionPolicies, p);
   return { playbackRestrictionPolicy: p };
 };
 
-const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => ({ playbackRestrictionPolicy: owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn) });
+const GetPlaybackRestrictionPolicy: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.arn)]);
+  return { playbackRestrictionPolicy: read(ctx, ctx.state.playbackRestrictionPolicies, input.arn) };
+};
 
 const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
-  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   for (const f of ['name', 'allowedCountries', 'allowedOrigins', 'enableStrictOriginEnforcement'] as const) {
     if (input[f] !== undefined) (p as unknown as { [k: string]: unknown })[f] = input[f];
   }
@@ -430,7 +603,8 @@ const UpdatePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
-  const p = owned(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
+  authorize(ctx, [subject(ctx, input.arn)]);
+  const p = named(ctx, ctx.state.playbackRestrictionPolicies, input.arn);
   const user = [...ctx.state.channels.values()].find((c) => c.playbackRestrictionPolicyArn === p.arn);
   if (user) throw new ServiceError('ConflictException', `${MSG.conflict} Playback restriction policy ${p.arn} is used by channel ${user.arn}.`);
   ctx.state.playbackRestrictionPolicies.delete(p.arn);
@@ -438,7 +612,8 @@ const DeletePlaybackRestrictionPolicy: Handler = (ctx, input) => {
 };
 
 const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
-  const { page, nextToken } = paginate(inScope(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
+  authorize(ctx, []); // no resource type in the reference: "*"
+  const { page, nextToken } = paginate(listed(ctx, ctx.state.playbackRestrictionPolicies), input, 1); // "Default: 1."
   return { playbackRestrictionPolicies: page, nextToken };
 };
 
@@ -446,7 +621,8 @@ const ListPlaybackRestrictionPolicies: Handler = (ctx, input) => {
 // Streams
 
 function liveChannel(ctx: IvsContext, channelArn: string): ChannelRecord & { live: NonNullable<ChannelRecord['live']> } {
-  const channel = owned(ctx, ctx.state.channels, channelArn);
+  authorize(ctx, [subject(ctx, channelArn)]);
+  const channel = named(ctx, ctx.state.channels, channelArn);
   if (!channel.live) throw new ServiceError('ChannelNotBroadcasting', `${MSG.notBroadcasting} Channel: ${channel.arn}`);
   return channel as ChannelRecord & { live: NonNullable<ChannelRecord['live']> };
 }
@@ -465,14 +641,16 @@ function streamView(c: ChannelRecord & { live: NonNullable<ChannelRecord['live']
 
 const GetStream: Handler = (ctx, input) => ({ stream: streamView(liveChannel(ctx, input.channelArn)) });
 
+// The stream ends now, or a while later (the encoder's endsAfterMs); an encoder that reconnects
+// comes back while its stream key exists (streams.ts).
 const StopStream: Handler = (ctx, input) => {
   const channel = liveChannel(ctx, input.channelArn);
-  ctx.state.channels.get(channel.arn)!.live = undefined;
+  ctx.state.streamEvents.push(...stop(channel, Date.now()));
   return {};
 };
 
 const ListStreams: Handler = (ctx, input) => {
-  let live = inScope(ctx, ctx.state.channels).filter((c): c is ChannelRecord & { live: NonNullable<ChannelRecord['live']> } => !!c.live);
+  let live = authorizedList(ctx, 'channel', inScope(ctx, ctx.state.channels)).filter((c): c is ChannelRecord & { live: NonNullable<ChannelRecord['live']> } => !!c.live);
   if (input.filterBy?.health) live = live.filter((c) => c.live.health === input.filterBy.health);
   const { page, nextToken } = paginate(live.map(streamView), input, 100);
   return { streams: page, nextToken };
@@ -487,16 +665,21 @@ const PutMetadata: Handler = (ctx, input) => {
 
 // The playback edge (playback.ts) refuses the revoked sessions.
 const StartViewerSessionRevocation: Handler = (ctx, input) => {
-  const channel = owned(ctx, ctx.state.channels, input.channelArn);
+  authorize(ctx, [subject(ctx, input.channelArn)]);
+  const channel = named(ctx, ctx.state.channels, input.channelArn);
   ctx.state.revokeViewerSession(channel.arn, input.viewerId, input.viewerSessionVersionsLessThanOrEqualTo ?? 0);
   return {};
 };
 
 const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
   const errors: unknown[] = [];
-  for (const s of input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[]) {
+  const sessions = input.viewerSessions as { channelArn: string; viewerId: string; viewerSessionVersionsLessThanOrEqualTo?: number }[];
+  if (ctx.iam?.settings.batch === 'request') authorize(ctx, sessions.map((x) => subject(ctx, x.channelArn)));
+  for (const s of sessions) {
     try {
-      const channel = owned(ctx, ctx.state.channels, s.channelArn);
+      const denied = ctx.iam?.settings.batch === 'item' ? ctx.iam.itemDenial(`ivs:${ctx.operation}`, subject(ctx, s.channelArn)) : undefined;
+      if (denied) throw denied;
+      const channel = named(ctx, ctx.state.channels, s.channelArn);
       ctx.state.revokeViewerSession(channel.arn, s.viewerId, s.viewerSessionVersionsLessThanOrEqualTo ?? 0);
     } catch (e) {
       errors.push({ channelArn: s.channelArn, viewerId: s.viewerId, code: (e as ServiceError).code, message: (e as ServiceError).message });
@@ -510,16 +693,17 @@ const BatchStartViewerSessionRevocation: Handler = (ctx, input) => {
 
 const TAGGABLE = ['channel', 'stream-key', 'playback-key', 'recording-configuration', 'playback-restriction-policy'];
 
-function taggable(ctx: IvsContext, arn: string): IvsRecord {
+function taggable(ctx: IvsContext, arn: string, how: typeof read | typeof named = named): IvsRecord {
   const { type } = parseArn(arn);
   if (!TAGGABLE.includes(type)) throw notFound(arn);
   const all = new Map<string, IvsRecord>();
   const r = ctx.state.ivsResource(arn);
   if (r) all.set(arn, r);
-  return owned(ctx, all, arn);
+  return how(ctx, all, arn);
 }
 
 const TagResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)], input.tags);
   checkTags(input.tags);
   const r = taggable(ctx, input.resourceArn);
   const merged = { ...r.tags, ...input.tags };
@@ -529,6 +713,7 @@ const TagResource: Handler = (ctx, input) => {
 };
 
 const UntagResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)]);
   const r = taggable(ctx, input.resourceArn);
   const tags = { ...r.tags };
   for (const k of input.tagKeys as string[]) delete tags[k];
@@ -536,7 +721,10 @@ const UntagResource: Handler = (ctx, input) => {
   return {};
 };
 
-const ListTagsForResource: Handler = (ctx, input) => ({ tags: { ...taggable(ctx, input.resourceArn).tags } });
+const ListTagsForResource: Handler = (ctx, input) => {
+  authorize(ctx, [subject(ctx, input.resourceArn)]);
+  return { tags: { ...taggable(ctx, input.resourceArn, read).tags } };
+};
 
 /** Operations the emulator serves; any other operation of the model answers 501. */
 export const IVS_HANDLERS: { readonly [operation: string]: Handler } = {

@@ -201,6 +201,7 @@ export class PlaybackEdge {
   }
 
   serve(req: PlaybackRequest): PlaybackAnswer {
+    this.state.advanceStreams();
     const head = req.method === 'HEAD';
     let m = MULTIVARIANT.exec(req.rawPath);
     if (m) return this.answer(head, 'GetMultivariantPlaylist', () => this.multivariant(req, m![1], m![2], m![3]));

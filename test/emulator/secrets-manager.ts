@@ -1,19 +1,71 @@
 // Secrets Manager (awsJson1_1, `X-Amz-Target: secretsmanager.<Operation>`): the operations the
 // cdk-ivs handler and its tests use, with Secrets Manager's semantics for versions and staging
 // labels, ClientRequestToken idempotency (the SDK fills it in, and reuses it on retries), and
-// scheduled deletion. Written by hand: there is no Secrets Manager model in this repository.
+// scheduled deletion. Written by hand from the Secrets Manager API reference and quotas page:
+// there is no Secrets Manager model in this repository.
+// Versions (PutSecretValue, UpdateSecretVersionStage, the quotas page):
+// - ClientRequestToken: "This value becomes the VersionId of the new version." A version with that
+//   ID and the same value: "the request is ignored"; with another value: "the request fails
+//   because you can't modify a secret version" (ResourceExistsException, the error the API
+//   reference lists for it).
+// - A version that loses its last staging label is "deprecated": it stays (GetSecretValue by
+//   VersionId, ListSecretVersionIds with IncludeDeprecated) until Secrets Manager removes it:
+//   "Secrets Manager removes unlabeled versions when there are more than 100, but it does not
+//   remove versions created less than 24 hours ago. If you update the secret value more than once
+//   every 10 minutes, you create more versions than Secrets Manager removes, and you will reach the
+//   quota for secret versions." (quotas page). Past the quota: LimitExceededException ("The request
+//   failed because it would exceed one of the Secrets Manager quotas.").
+// - DescribeSecret's VersionIdsToStages: "A list of the versions of the secret that have staging
+//   labels attached. Versions that don't have staging labels are considered deprecated".
 import { ServiceError } from './errors';
-import { versionId as newVersionId } from './ids';
+import { secretArn, versionId as newVersionId } from './ids';
 import { EmulatorState, SecretRecord, SecretVersion } from './state';
+
+/** Secrets Manager behaviours: the quotas page's numbers, and what the API reference leaves open. */
+export interface SecretsManagerOptions {
+  /** The quota for secret versions (quotas page: unlabeled versions are removed "when there are more than 100"). @default 100 */
+  readonly maxVersions?: number;
+  /** Versions younger than this are never removed (real ms; quotas page: "less than 24 hours ago"). @default 24 h */
+  readonly versionRetentionMs?: number;
+  /**
+   * UpdateSecretVersionStage whose RemoveFromVersionId is missing or does not hold the label: "the
+   * operation fails" (API reference), with an error it does not name. @default 'InvalidRequestException'
+   */
+  readonly stageMismatchError?: 'InvalidRequestException' | 'InvalidParameterException';
+  /**
+   * UpdateSecretVersionStage removing AWSCURRENT without moving it (RemoveFromVersionId alone): not
+   * documented. 'refused' answers `stageMismatchError`. @default 'refused'
+   */
+  readonly removeCurrent?: 'refused' | 'allowed';
+}
+
+export type SecretsManagerSettings = { -readonly [K in keyof Required<SecretsManagerOptions>]: Required<SecretsManagerOptions>[K] };
+
+export const DEFAULT_SECRETS_MANAGER: Readonly<SecretsManagerSettings> = {
+  maxVersions: 100, versionRetentionMs: 24 * 3600_000, stageMismatchError: 'InvalidRequestException', removeCurrent: 'refused',
+};
+
+/** The undocumented choices, each combination (the tests run under each). */
+export const SECRETS_MANAGER_VARIANTS: readonly Pick<SecretsManagerSettings, 'stageMismatchError' | 'removeCurrent'>[] = ([
+  'InvalidRequestException', 'InvalidParameterException',
+] as const)
+  .flatMap((stageMismatchError) => (['refused', 'allowed'] as const).map((removeCurrent) => ({ stageMismatchError, removeCurrent })));
 
 export interface SecretsManagerContext {
   readonly state: EmulatorState;
+  readonly settings: SecretsManagerSettings;
   readonly account: string;
   readonly region: string;
   readonly principalArn: string;
   readonly operation: string;
-  /** Asks the test's authorizer (if any) whether the call may touch this secret; throws if not. */
-  readonly authorize: (resourceArn: string, resourceTags: { [k: string]: string }) => void;
+  /**
+   * Asks the test's authorizer (if any) and the caller's identity policies (enforceIam) whether the
+   * call may touch this secret; throws if not. `creating`: the secret does not exist yet (its tags
+   * are the request's, aws:RequestTag); `requestTags`: tags the request brings.
+   */
+  readonly authorize: (
+    resourceArn: string, resourceTags: { [k: string]: string }, options?: { creating?: boolean; requestTags?: { [k: string]: string } },
+  ) => void;
 }
 
 type Input = { readonly [k: string]: any };
@@ -53,7 +105,7 @@ function tagMap(s: SecretRecord): { [k: string]: string } {
 }
 
 /** Resolves SecretId in the caller's account; another account's ARN is denied (no resource policy). */
-function find(ctx: SecretsManagerContext, secretId: string, options: { allowDeleted?: boolean } = {}): SecretRecord {
+function find(ctx: SecretsManagerContext, secretId: string, options: { allowDeleted?: boolean; requestTags?: { [k: string]: string } } = {}): SecretRecord {
   if (secretId.startsWith('arn:')) {
     const account = secretId.split(':')[4];
     if (account !== ctx.account) {
@@ -62,7 +114,7 @@ function find(ctx: SecretsManagerContext, secretId: string, options: { allowDele
   }
   const secret = ctx.state.findSecret(ctx.account, ctx.region, secretId);
   if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-  ctx.authorize(secret.arn, tagMap(secret));
+  ctx.authorize(secret.arn, tagMap(secret), { requestTags: options.requestTags });
   if (secret.deletedDate && !options.allowDeleted) throw new ServiceError('InvalidRequestException', MARKED_FOR_DELETION);
   return secret;
 }
@@ -82,7 +134,7 @@ function describe(s: SecretRecord): unknown {
     Description: s.description,
     KmsKeyId: s.kmsKeyId,
     Tags: s.tags.length ? s.tags : undefined,
-    VersionIdsToStages: Object.fromEntries(s.versions.map((v) => [v.versionId, v.stages])),
+    VersionIdsToStages: Object.fromEntries(s.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages])),
     CreatedDate: epoch(s.createdDate),
     LastChangedDate: epoch(s.lastChangedDate),
     DeletedDate: s.deletedDate && epoch(s.deletedDate),
@@ -101,9 +153,12 @@ const CreateSecret: Handler = (ctx, input) => {
     if (existing.deletedDate) throw new ServiceError('InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion.");
     throw new ServiceError('ResourceExistsException', `The operation failed because the secret ${input.Name} already exists.`);
   }
-  ctx.authorize(`arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${input.Name}`, Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value])));
+  const requestTags = Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+  const arn = secretArn(ctx.region, ctx.account, input.Name);
+  ctx.authorize(arn, requestTags, { creating: true, requestTags });
   const hasValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
   const s = ctx.state.addSecret({
+    arn,
     name: input.Name,
     account: ctx.account,
     region: ctx.region,
@@ -117,8 +172,32 @@ const CreateSecret: Handler = (ctx, input) => {
   return { ARN: s.arn, Name: s.name, VersionId: s.versions[0]?.versionId };
 };
 
+/**
+ * Makes room for `room` new versions: removes the oldest deprecated (unlabeled) versions older than
+ * the retention while the secret would hold more than the quota; LimitExceededException if it still would.
+ */
+function makeRoom(ctx: SecretsManagerContext, s: SecretRecord, room: number, now: Date): void {
+  const { maxVersions, versionRetentionMs } = ctx.settings;
+  const removable = s.versions
+    .filter((v) => v.stages.length === 0 && now.getTime() - v.createdDate.getTime() >= versionRetentionMs)
+    .sort((a, b) => a.createdDate.getTime() - b.createdDate.getTime());
+  while (s.versions.length + room > maxVersions && removable.length > 0) {
+    const oldest = removable.shift()!;
+    s.versions = s.versions.filter((v) => v !== oldest);
+  }
+  if (s.versions.length + room > maxVersions) {
+    throw new ServiceError('LimitExceededException', `The request failed because it would exceed one of the Secrets Manager quotas. (versions of ${s.name}: ${s.versions.length}, quota ${maxVersions})`);
+  }
+}
+
+/** Moves AWSPREVIOUS to `to`: "Secrets Manager automatically moves the label AWSPREVIOUS to the version that AWSCURRENT was removed from." */
+function movePrevious(s: SecretRecord, to: SecretVersion): void {
+  for (const v of s.versions) v.stages = v.stages.filter((st) => st !== 'AWSPREVIOUS');
+  to.stages = [...to.stages, 'AWSPREVIOUS'];
+}
+
 /** Adds a version (or recognizes an SDK retry of the same ClientRequestToken) and moves staging labels. */
-function putVersion(s: SecretRecord, input: Input): SecretVersion {
+function putVersion(ctx: SecretsManagerContext, s: SecretRecord, input: Input): SecretVersion {
   if (input.SecretString !== undefined && input.SecretBinary !== undefined) {
     throw new ServiceError('InvalidParameterException', "You can't specify both a binary secret value and a string secret value in the same secret.");
   }
@@ -126,18 +205,16 @@ function putVersion(s: SecretRecord, input: Input): SecretVersion {
   const existing = s.versions.find((v) => v.versionId === id);
   if (existing) {
     if (!sameValue(existing, input)) throw new ServiceError('ResourceExistsException', "You can't modify an existing version, you can only create a new version.");
-    return existing; // an SDK retry
+    return existing; // the same request again: ignored
   }
-  const stages: string[] = input.VersionStages ?? ['AWSCURRENT'];
-  if (stages.includes('AWSCURRENT')) {
-    for (const v of s.versions) {
-      v.stages = v.stages.filter((st) => st !== 'AWSPREVIOUS');
-      if (v.stages.includes('AWSCURRENT')) v.stages = [...v.stages.filter((st) => st !== 'AWSCURRENT'), 'AWSPREVIOUS'];
-    }
-  }
-  for (const v of s.versions) v.stages = v.stages.filter((st) => st === 'AWSPREVIOUS' || st === 'AWSCURRENT' || !stages.includes(st));
-  s.versions = s.versions.filter((v) => v.stages.length > 0);
   const now = new Date();
+  makeRoom(ctx, s, 1, now);
+  // "If you don't include VersionStages, then Secrets Manager automatically moves the staging label AWSCURRENT to this version."
+  const stages: string[] = input.VersionStages ?? ['AWSCURRENT'];
+  const current = s.versions.find((v) => v.stages.includes('AWSCURRENT'));
+  // "Each staging label can be attached to only one version at a time."
+  for (const v of s.versions) v.stages = v.stages.filter((st) => !stages.includes(st));
+  if (current && stages.includes('AWSCURRENT')) movePrevious(s, current);
   const version: SecretVersion = { versionId: id, secretString: input.SecretString, secretBinary: input.SecretBinary, stages, createdDate: now };
   s.versions.push(version);
   s.lastChangedDate = now;
@@ -150,7 +227,7 @@ const PutSecretValue: Handler = (ctx, input) => {
   if (input.SecretString === undefined && input.SecretBinary === undefined) {
     throw new ServiceError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
   }
-  const v = putVersion(s, input);
+  const v = putVersion(ctx, s, input);
   return { ARN: s.arn, Name: s.name, VersionId: v.versionId, VersionStages: v.stages };
 };
 
@@ -161,7 +238,7 @@ const UpdateSecret: Handler = (ctx, input) => {
   if (input.KmsKeyId !== undefined) s.kmsKeyId = input.KmsKeyId;
   s.lastChangedDate = new Date();
   const hasValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
-  const v = hasValue ? putVersion(s, input) : undefined;
+  const v = hasValue ? putVersion(ctx, s, input) : undefined;
   return { ARN: s.arn, Name: s.name, VersionId: v?.versionId };
 };
 
@@ -178,6 +255,74 @@ const GetSecretValue: Handler = (ctx, input) => {
   return {
     ARN: s.arn, Name: s.name, VersionId: v.versionId, SecretString: v.secretString, SecretBinary: v.secretBinary,
     VersionStages: v.stages, CreatedDate: epoch(v.createdDate),
+  };
+};
+
+/**
+ * "Modifies the staging labels attached to a version of a secret. ... Each staging label can be
+ * attached to only one version at a time." RemoveFromVersionId: "If the staging label you are
+ * trying to attach to one version is already attached to a different version, then you must
+ * include this parameter and specify the version that the label is to be removed from. If the label
+ * is attached and you either do not specify this parameter, or the version ID does not match, then
+ * the operation fails." "Whenever you move AWSCURRENT, Secrets Manager automatically moves the
+ * label AWSPREVIOUS to the version that AWSCURRENT was removed from." A version left without labels
+ * is deprecated (kept until removed, see makeRoom).
+ */
+const UpdateSecretVersionStage: Handler = (ctx, input) => {
+  check(input, { SecretId: SECRET_ID, VersionStage: { required: true, min: 1, max: 256 }, RemoveFromVersionId: TOKEN, MoveToVersionId: TOKEN });
+  const s = find(ctx, input.SecretId);
+  const label: string = input.VersionStage;
+  const mismatch = (text: string) => new ServiceError(ctx.settings.stageMismatchError, text);
+  const version = (id: string): SecretVersion => {
+    const found = s.versions.find((v) => v.versionId === id);
+    if (!found) throw new ServiceError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${id}`);
+    return found;
+  };
+  const holder = s.versions.find((v) => v.stages.includes(label));
+  if (input.MoveToVersionId === undefined && input.RemoveFromVersionId === undefined) {
+    throw new ServiceError('InvalidParameterException', 'You must specify MoveToVersionId or RemoveFromVersionId.');
+  }
+  if (input.MoveToVersionId !== undefined) {
+    const target = version(input.MoveToVersionId);
+    if (holder && holder !== target && input.RemoveFromVersionId !== holder.versionId) {
+      throw mismatch(`The staging label ${label} is attached to version ${holder.versionId}; RemoveFromVersionId must name it to move the label.`);
+    }
+    if (input.RemoveFromVersionId !== undefined && input.RemoveFromVersionId !== holder?.versionId) {
+      throw mismatch(`The staging label ${label} is not attached to version ${input.RemoveFromVersionId}.`);
+    }
+    if (holder && holder !== target) holder.stages = holder.stages.filter((st) => st !== label);
+    if (!target.stages.includes(label)) target.stages = [...target.stages, label];
+    if (label === 'AWSCURRENT' && holder && holder !== target) movePrevious(s, holder);
+  } else {
+    const from = version(input.RemoveFromVersionId);
+    if (!from.stages.includes(label)) throw mismatch(`The staging label ${label} is not attached to version ${from.versionId}.`);
+    if (label === 'AWSCURRENT' && ctx.settings.removeCurrent === 'refused') {
+      throw mismatch('The staging label AWSCURRENT cannot be removed from a version without moving it to another (MoveToVersionId).');
+    }
+    from.stages = from.stages.filter((st) => st !== label);
+  }
+  s.lastChangedDate = new Date();
+  return { ARN: s.arn, Name: s.name };
+};
+
+/** "Lists the versions of a secret. ... To list the deprecated versions, set IncludeDeprecated" (ListSecretVersionIds). */
+const ListSecretVersionIds: Handler = (ctx, input) => {
+  check(input, { SecretId: SECRET_ID, MaxResults: { range: [1, 100] } });
+  const s = find(ctx, input.SecretId);
+  const versions = s.versions.filter((v) => input.IncludeDeprecated || v.stages.length > 0);
+  let start = 0;
+  if (input.NextToken !== undefined) {
+    const m = /^emu([0-9]+)$/.exec(Buffer.from(String(input.NextToken), 'base64url').toString());
+    if (!m) throw new ServiceError('InvalidNextTokenException', 'The NextToken value is invalid.');
+    start = Number(m[1]);
+  }
+  const max = input.MaxResults ?? 100;
+  const page = versions.slice(start, start + max);
+  return {
+    ARN: s.arn,
+    Name: s.name,
+    Versions: page.map((v) => ({ VersionId: v.versionId, VersionStages: v.stages, CreatedDate: epoch(v.createdDate) })),
+    NextToken: start + max < versions.length ? Buffer.from(`emu${start + max}`).toString('base64url') : undefined,
   };
 };
 
@@ -210,7 +355,7 @@ const RestoreSecret: Handler = (ctx, input) => {
 
 const TagResource: Handler = (ctx, input) => {
   check(input, { SecretId: SECRET_ID, Tags: { required: true } });
-  const s = find(ctx, input.SecretId);
+  const s = find(ctx, input.SecretId, { requestTags: Object.fromEntries((input.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value])) });
   for (const t of input.Tags as { Key: string; Value: string }[]) {
     s.tags = [...s.tags.filter((x) => x.Key !== t.Key), { Key: t.Key, Value: t.Value }];
   }
@@ -226,6 +371,7 @@ const UntagResource: Handler = (ctx, input) => {
 };
 
 const ListSecrets: Handler = (ctx, input) => {
+  ctx.authorize('*', {}); // no resource type (Service Authorization Reference): "*"
   const secrets = [...ctx.state.secrets.values()]
     .filter((s) => s.account === ctx.account && s.region === ctx.region && (input.IncludePlannedDeletion || !s.deletedDate));
   return { SecretList: secrets.map(describe) };
@@ -233,6 +379,7 @@ const ListSecrets: Handler = (ctx, input) => {
 
 export const SECRETS_MANAGER_HANDLERS: { readonly [operation: string]: Handler } = {
   CreateSecret, PutSecretValue, UpdateSecret, GetSecretValue, DescribeSecret, DeleteSecret, RestoreSecret, TagResource, UntagResource, ListSecrets,
+  UpdateSecretVersionStage, ListSecretVersionIds,
 };
 
 /** Redacts secret values from a Secrets Manager input, for the request log. */

@@ -10,20 +10,29 @@ import { CLOUD_CONTROL_HANDLERS, CLOUD_CONTROL_UNSERVED, CloudControlOptions, Cl
 import {
   Credentials, KeyStore, Principal, SECOND_ACCOUNT_ID, TEST_ACCOUNT_ID, TEST_ACCOUNT_IDS, TEST_CREDENTIALS,
 } from './credentials';
+import {
+  DEFAULT_ENFORCE_IAM, EnforceIamOptions, EnforceIamSettings, everyResourceOf, IamEnforcer, IVS_ACTION_RESOURCES, type AuthResource,
+} from './enforce-iam';
 import { NOT_IMPLEMENTED, ServiceError } from './errors';
 import { Faults, FaultSpec } from './faults';
 import { requestId } from './ids';
 import { FIXTURE_ROLES, IAM_HANDLERS, IAM_NAMESPACE } from './iam';
-import { BatchGetOptions, BatchGetSettings, DEFAULT_BATCH_GET, DEFAULT_IVS_QUOTAS, IVS_HANDLERS, IvsQuotas, requestArn } from './ivs';
+import {
+  BatchGetOptions, BatchGetSettings, ChannelRuleOptions, ChannelRuleSettings, DEFAULT_BATCH_GET, DEFAULT_CHANNEL_RULES, DEFAULT_IVS_QUOTAS,
+  IVS_ERROR_MESSAGES, IVS_HANDLERS, IvsAuthorizer, IvsContext, IvsQuotas, requestArn,
+} from './ivs';
 import { OPERATIONS, redact, routeIvs, SERVICE_LEVEL_ERRORS, shape, shapeOutput, validate, validationMessage } from './model';
 import { isPlaybackRequest, PlaybackEdge, PlaybackEdgeOptions, toEmulatorPlaybackUrl } from './playback';
 import { queryError, queryResponse } from './query';
 import { IAM_SIGNING_REGION, IVS_REGIONS, STS_GLOBAL_REGION } from './regions';
-import { redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS } from './secrets-manager';
+import {
+  DEFAULT_SECRETS_MANAGER, redactSecretsManagerInput, SECRETS_MANAGER_HANDLERS, SecretsManagerOptions, SecretsManagerSettings,
+} from './secrets-manager';
 import { AuthFailureKind, verifySignature } from './sigv4';
 import { EmulatorState } from './state';
 import { STS_HANDLERS, STS_NAMESPACE } from './sts';
 import { Throttle, ThrottleOptions } from './throttle';
+import { DEFAULT_VISIBILITY, VisibilityOptions, VisibilitySettings } from './visibility';
 
 export type ServiceName = 'ivs' | 'secretsmanager' | 'sts' | 'iam' | 'cloudcontrolapi';
 
@@ -106,6 +115,18 @@ export interface EmulatorOptions {
   readonly clock?: () => Date;
   /** Behaviours of the playback edge that IVS does not document (playback.ts). */
   readonly playback?: PlaybackEdgeOptions;
+  /** Reads that do not see a resource created a moment ago (visibility.ts). @default DEFAULT_VISIBILITY (no lag) */
+  readonly visibility?: VisibilityOptions;
+  /** Undocumented preset behaviours of CreateChannel / UpdateChannel (ivs.ts). @default DEFAULT_CHANNEL_RULES */
+  readonly channelRules?: ChannelRuleOptions;
+  /** Secrets Manager's version quota and its undocumented choices (secrets-manager.ts). @default DEFAULT_SECRETS_MANAGER */
+  readonly secretsManager?: SecretsManagerOptions;
+  /**
+   * Authorize requests of role sessions against the role's inline policies in emulator IAM
+   * (enforce-iam.ts); `true` takes DEFAULT_ENFORCE_IAM. Principals IAM does not know are not evaluated.
+   * @default false
+   */
+  readonly enforceIam?: boolean | EnforceIamOptions;
 }
 
 /** Per protocol: the error code and HTTP status of each kind of signature refusal. */
@@ -202,6 +223,14 @@ export class IvsEmulator {
   cloudControl: CloudControlSettings;
   /** BatchGet behaviours where the API reference is silent; change at run time. */
   batchGet: BatchGetSettings;
+  /** The visibility lag of created resources and what operations naming them do meanwhile; change at run time. */
+  visibility: VisibilitySettings;
+  /** What CreateChannel / UpdateChannel do with presets where the API reference is silent; change at run time. */
+  channelRules: ChannelRuleSettings;
+  /** Secrets Manager's version quota and undocumented choices; change at run time. */
+  secretsManager: SecretsManagerSettings;
+  /** Identity policies enforced (with these choices), or not (undefined); change at run time. */
+  enforceIam: EnforceIamSettings | undefined;
   /** The default region (clientConfig, env, state helpers). */
   readonly region: string;
   /** Every region served. */
@@ -210,6 +239,7 @@ export class IvsEmulator {
   /** The playback edge: playback URLs served at `url` (see `playbackUrl()`). */
   readonly playback: PlaybackEdge;
   private readonly quotas: IvsQuotas;
+  private readonly enforcer: IamEnforcer;
   private readonly clock: () => Date;
   private readonly onRequest?: (entry: LogEntry) => void;
   private readonly sockets = new Set<Socket>();
@@ -228,6 +258,11 @@ export class IvsEmulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.cloudControl = { ...DEFAULT_CLOUD_CONTROL, ...options.cloudControl };
     this.batchGet = { ...DEFAULT_BATCH_GET, ...options.batchGet };
+    this.visibility = { ...DEFAULT_VISIBILITY, ...options.visibility };
+    this.channelRules = { ...DEFAULT_CHANNEL_RULES, ...options.channelRules };
+    this.secretsManager = { ...DEFAULT_SECRETS_MANAGER, ...options.secretsManager };
+    this.enforceIam = options.enforceIam ? { ...DEFAULT_ENFORCE_IAM, ...(options.enforceIam === true ? {} : options.enforceIam) } : undefined;
+    this.enforcer = new IamEnforcer(this.state);
     this.authorize = options.authorize;
     this.clock = options.clock ?? (() => new Date());
     this.onRequest = options.onRequest;
@@ -394,10 +429,8 @@ export class IvsEmulator {
     if (!handler) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs IVS emulator does not implement ${operation} (test/emulator/ivs.ts).`, 501);
     let output: unknown;
     try {
-      const ctx = {
-        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
-      };
-      output = handler(ctx, input);
+      this.state.advanceStreams();
+      output = handler(this.ivsContext(ex, principal, operation), input);
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       if (!op.errors.includes(e.code) && !SERVICE_LEVEL_ERRORS.includes(e.code)) {
@@ -449,11 +482,15 @@ export class IvsEmulator {
     try {
       output = SECRETS_MANAGER_HANDLERS[operation]({
         state: this.state,
+        settings: this.secretsManager,
         account: principal.account,
         region: ex.region!,
         principalArn: principal.arn,
         operation,
-        authorize: (resourceArn, resourceTags) => this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags),
+        authorize: (resourceArn, resourceTags, options = {}) => {
+          this.checkAuthorizer(ex, 'secretsmanager', principal, resourceArn, resourceTags);
+          this.enforceOn(ex, 'secretsmanager', principal, { arn: resourceArn, tags: options.creating ? undefined : resourceTags }, options.requestTags);
+        },
       }, input);
     } catch (e) {
       if (e instanceof ServiceError) throw new Answer(e.code, e.message, e.status ?? 400);
@@ -485,6 +522,8 @@ export class IvsEmulator {
     await this.gate(ex, 'cloudcontrolapi', principal);
     if (!CLOUD_CONTROL_HANDLERS[operation]) throw new Answer(NOT_IMPLEMENTED, `The cdk-ivs emulator does not implement Cloud Control ${operation} (test/emulator/cloud-control.ts).`, 501);
     this.checkAuthorizer(ex, 'cloudcontrolapi', principal);
+    // Cloud Control's actions have no resource types: "*".
+    this.enforceOn(ex, 'cloudcontrolapi', principal, { arn: '*' });
     let output: unknown;
     try {
       output = CLOUD_CONTROL_HANDLERS[operation]({
@@ -521,16 +560,65 @@ export class IvsEmulator {
     const reason = this.authorize?.({ service: 'ivs', operation, action: `ivs:${operation}`, principal, resourceArn });
     if (reason !== undefined) throw fail('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ivs:${operation} on resource: ${resourceArn} ${reason}`.trim(), 403);
     try {
-      const ctx = {
-        state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation, quotas: this.quotas, batchGet: this.batchGet,
-      };
-      const out = IVS_HANDLERS[operation](ctx, input);
+      this.state.advanceStreams();
+      const out = IVS_HANDLERS[operation](this.ivsContext(ex, principal, operation), input);
       note('200');
       return out;
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
       throw fail(e.code, e.message, e.status ?? shape(e.code).httpStatus ?? 400);
     }
+  }
+
+  private ivsContext(ex: Exchange, principal: Principal, operation: string): IvsContext {
+    return {
+      state: this.state, account: principal.account, region: ex.region!, principalArn: principal.arn, operation,
+      quotas: this.quotas, batchGet: this.batchGet, visibility: this.visibility, channelRules: this.channelRules,
+      iam: this.ivsAuthorizer(ex, principal),
+    };
+  }
+
+  /** The caller's identity policies for an IVS request (enforceIam), when the caller is a role IAM knows. */
+  private ivsAuthorizer(ex: Exchange, principal: Principal): IvsAuthorizer | undefined {
+    const settings = this.enforceIam;
+    if (!settings || !this.enforcer.policiesOf(principal)) return undefined;
+    const req = (action: string, requestTags?: { readonly [k: string]: string }) => ({
+      principal, region: ex.region!, action, requestTags, note: (n: string) => (ex.notes ??= []).push(n),
+    });
+    // The handlers authorize what the reference lists for the action, nothing else (a self-check).
+    const checked = (action: string, resources: readonly AuthResource[]) => {
+      const types = IVS_ACTION_RESOURCES[action.slice('ivs:'.length)];
+      if (!types) throw new Error(`emulator: no IVS_ACTION_RESOURCES entry for ${action}`);
+      for (const r of resources) {
+        const type = r.arn.split(':')[5]?.split('/')[0];
+        if (!types.some(([t]) => t === type)) throw new Error(`emulator: ${action} authorized against ${r.arn}, a type the reference does not list`);
+      }
+      if (resources.length === 0 && types.length > 0) throw new Error(`emulator: ${action} authorized against "*", but the reference lists resource types`);
+      return resources;
+    };
+    return {
+      settings,
+      authorize: (action, resources, requestTags) => this.enforcer.authorize(req(action, requestTags), checked(action, resources), 'ivs'),
+      itemDenial: (action, resource) => this.enforcer.denial(req(action), checked(action, [resource])[0], 'ivs'),
+      list: (action, type, records) => {
+        const every = { arn: everyResourceOf(type as never, ex.region!, principal.account) };
+        if (settings.listResources === 'wildcard') {
+          this.enforcer.authorize(req(action), checked(action, [every]), 'ivs');
+          return records;
+        }
+        const allowed = records.filter((r) => !this.enforcer.denial(req(action), checked(action, [{ arn: r.arn, tags: r.tags }])[0], 'ivs'));
+        if (allowed.length === 0) this.enforcer.authorize(req(action), checked(action, [every]), 'ivs');
+        return allowed;
+      },
+    };
+  }
+
+  /** The caller's identity policies on a request to another service than IVS (enforceIam). */
+  private enforceOn(ex: Exchange, service: ServiceName, principal: Principal, resource: AuthResource, requestTags?: { readonly [k: string]: string }): void {
+    if (!this.enforceIam) return;
+    const action = `${ACTION_PREFIX[service]}:${ex.operation}`;
+    const err = this.enforcer.denial({ principal, region: ex.region!, action, requestTags, note: (n) => (ex.notes ??= []).push(n) }, resource, service);
+    if (err) throw new Answer(err.code, err.message, err.status!);
   }
 
   /** STS and IAM: awsQuery, the same wire shape; `service` comes from the credential scope. */
@@ -549,9 +637,14 @@ export class IvsEmulator {
       if (service === 'sts') {
         ex.arn = params.get('RoleArn') ?? undefined;
         this.checkAuthorizer(ex, 'sts', principal, params.get('RoleArn') ?? undefined);
-        result = STS_HANDLERS[action]({ keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n) }, params);
+        result = STS_HANDLERS[action]({
+          keys: this.keys, state: this.state, principal, now: this.clock(), note: (n) => (ex.notes ??= []).push(n),
+          // The caller's own policy must allow sts:AssumeRole on the role (GetCallerIdentity needs no permission).
+          authorizeCaller: (_action, resource) => this.enforceOn(ex, 'sts', principal, { arn: resource }),
+        }, params);
       } else {
         this.checkAuthorizer(ex, 'iam', principal, iamResourceArn(principal.account, params));
+        this.enforceOn(ex, 'iam', principal, { arn: iamResourceArn(principal.account, params) ?? '*' });
         result = IAM_HANDLERS[action]({ state: this.state, account: principal.account, now: this.clock() }, params);
       }
     } catch (e) {
@@ -589,7 +682,7 @@ export class IvsEmulator {
       await this.delay(this.latencyMs);
       throw new Answer(code, message, status);
     }
-    const fault = this.faults.pick(service, ex.operation, principal.account);
+    const fault = this.faults.pick(service, ex.operation, principal.account, ex.arn);
     if (!fault) return;
     if (fault.afterEffect) {
       ex.pendingFault = fault;
@@ -630,7 +723,8 @@ export class IvsEmulator {
     if (fault.error) {
       ex.fault = 'error';
       const status = fault.status ?? (service === 'ivs' ? shapeStatus(fault.error) : undefined) ?? 500;
-      throw new Answer(fault.error, fault.message ?? `Injected fault: ${fault.error} for ${ex.operation}`, status);
+      const modelText = service === 'ivs' ? IVS_ERROR_MESSAGES[fault.error] : undefined;
+      throw new Answer(fault.error, fault.message ?? modelText ?? `Injected fault: ${fault.error} for ${ex.operation}`, status);
     }
   }
 

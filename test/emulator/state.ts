@@ -2,19 +2,15 @@
 // include them). Tests reach it as `emulator.state`: helpers to set up what the SDK cannot
 // (a live channel, a secret made by CloudFormation), accessors for sensitive values, and a
 // snapshot of every resource so a test can assert that nothing is orphaned.
-import { secretArn, streamId, versionId } from './ids';
+import { secretArn, versionId } from './ids';
+import { advance, Encoder, LiveOptions, LiveStream, newStream, StreamEvent } from './streams';
+
+export type { LiveStream } from './streams';
 
 export interface MultitrackInputConfiguration {
   enabled: boolean;
   policy?: string;
   maximumResolution?: string;
-}
-
-export interface LiveStream {
-  readonly streamId: string;
-  readonly startTime: Date;
-  health: string;
-  viewerCount: number;
 }
 
 export interface ChannelRecord {
@@ -38,6 +34,8 @@ export interface ChannelRecord {
   readonly srt: { readonly endpoint: string; readonly passphrase: string };
   tags: { [key: string]: string };
   live?: LiveStream;
+  /** What streams to the channel, when setLive was given options (streams.ts). */
+  encoder?: Encoder;
 }
 
 export interface StreamKeyRecord {
@@ -187,6 +185,10 @@ export class EmulatorState {
   readonly roles = new Map<string, RoleRecord>();
   /** Viewer session revocations, oldest first. */
   readonly viewerSessionRevocations: ViewerSessionRevocation[] = [];
+  /** IVS resources created in a visibility lag: when reads start to see them (real ms, by ARN; visibility.ts). */
+  readonly visibleFrom = new Map<string, number>();
+  /** Stream Start / Stream End, as EventBridge would deliver them, oldest first. */
+  readonly streamEvents: StreamEvent[] = [];
 
   /**
    * @param fixtures roles seeded at start and again by reset() (e.g. the second account's role
@@ -208,20 +210,48 @@ export class EmulatorState {
 
   /**
    * Makes a channel live (as if an encoder were streaming to it) or offline. While live,
-   * UpdateChannel and DeleteChannel answer 409 ConflictException until StopStream.
+   * UpdateChannel and DeleteChannel answer 409 ConflictException until the stream has ended.
+   * `true` is a stream that ends at StopStream and never comes back; options give it an encoder
+   * that reconnects (`reconnectAfterMs`, with the channel's stream key of now) and a stream that
+   * ends a while after StopStream (`endsAfterMs`). `false` ends the stream and forgets the encoder.
    */
-  setLive(channelArn: string, live = true): void {
+  setLive(channelArn: string, live: boolean | LiveOptions = true): void {
     const channel = this.channels.get(channelArn);
     if (!channel) throw new Error(`emulator: no channel ${channelArn}`);
-    channel.live = live ? { streamId: streamId(), startTime: new Date(), health: 'HEALTHY', viewerCount: 0 } : undefined;
+    this.advanceStreams();
+    const now = Date.now();
+    if (channel.live) this.streamEvents.push({ channelArn, streamId: channel.live.streamId, eventName: 'Stream End', at: now });
+    channel.live = undefined;
+    channel.encoder = undefined;
+    if (live === false) return;
+    const options: LiveOptions = live === true ? {} : live;
+    if (options.reconnectAfterMs !== undefined) {
+      const key = [...this.streamKeys.values()].find((k) => k.channelArn === channelArn);
+      if (!key) throw new Error(`emulator: channel ${channelArn} has no stream key for an encoder to reconnect with`);
+      channel.encoder = { streamKeyArn: key.arn, reconnectAfterMs: options.reconnectAfterMs, endsAfterMs: options.endsAfterMs ?? 0, health: options.health ?? 'HEALTHY' };
+    } else if (live !== true) {
+      channel.encoder = { endsAfterMs: options.endsAfterMs ?? 0, health: options.health ?? 'HEALTHY' };
+    }
+    channel.live = newStream(now, options.health);
+    this.streamEvents.push({ channelArn, streamId: channel.live.streamId, eventName: 'Stream Start', at: now });
+  }
+
+  /** Ends the streams whose end has come and reconnects the encoders whose time has come (streams.ts). */
+  advanceStreams(now: number = Date.now()): void {
+    for (const channel of this.channels.values()) {
+      if (channel.live?.endsAt === undefined && channel.encoder?.reconnectAt === undefined) continue;
+      this.streamEvents.push(...advance(channel, now, (arn) => this.streamKeys.get(arn)?.channelArn === channel.arn));
+    }
   }
 
   isLive(channelArn: string): boolean {
+    this.advanceStreams();
     return !!this.channels.get(channelArn)?.live;
   }
 
   /** A copy of a channel, SRT passphrase included (keep it out of logs). */
   channel(arn: string): ChannelRecord | undefined {
+    this.advanceStreams();
     const c = this.channels.get(arn);
     return c && copy(c);
   }
@@ -253,11 +283,11 @@ export class EmulatorState {
   /** @internal used by CreateSecret and createSecret() */
   addSecret(p: {
     name: string; account: string; region: string; description?: string; kmsKeyId?: string; tags: { Key: string; Value: string }[];
-    secretString?: string; secretBinary?: string; versionId?: string;
+    secretString?: string; secretBinary?: string; versionId?: string; arn?: string;
   }): SecretRecord {
     const now = new Date();
     const record: SecretRecord = {
-      arn: secretArn(p.region, p.account, p.name),
+      arn: p.arn ?? secretArn(p.region, p.account, p.name),
       name: p.name,
       account: p.account,
       region: p.region,
@@ -320,6 +350,7 @@ export class EmulatorState {
 
   /** Every resource (all accounts and regions), without secret values; IAM roles without the seeded fixtures unless asked. */
   snapshot(options: { includeFixtureRoles?: boolean } = {}): Snapshot {
+    this.advanceStreams();
     return copy({
       channels: [...this.channels.values()].map((c) => ({ arn: c.arn, account: c.account, region: c.region, name: c.name, live: !!c.live, tags: c.tags })),
       streamKeys: [...this.streamKeys.values()].map((k) => ({ arn: k.arn, account: k.account, region: k.region, channelArn: k.channelArn, tags: k.tags })),
@@ -367,5 +398,7 @@ export class EmulatorState {
     this.playbackRestrictionPolicies.clear();
     this.secrets.clear();
     this.viewerSessionRevocations.length = 0;
+    this.streamEvents.length = 0;
+    this.visibleFrom.clear();
   }
 }

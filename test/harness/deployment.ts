@@ -33,8 +33,8 @@ import {
 } from './simulated';
 import type { ReceivedResponse } from './response-server';
 import type {
-  Credentials, DuplicateDelivery, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, RequestType, ResourceKind,
-  ResourceSnapshot, ResponseRecord, StackStatus, StepRecord,
+  Credentials, DuplicateDelivery, HarnessOptions, LogEntry, OperationResult, Phase, ProgressEvent, ReplacementRollback, RequestType,
+  ResourceKind, ResourceSnapshot, ResponseRecord, StackStatus, StepRecord,
 } from './types';
 
 /** Resource types the harness creates for real (through the emulator). */
@@ -53,6 +53,10 @@ export const DEFAULT_CREDENTIALS: Credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
+
+/** Every combination of the undocumented replacement-rollback choices (the tests run under each). */
+export const REPLACEMENT_ROLLBACK_VARIANTS: readonly Required<ReplacementRollback>[] = (['new', 'old'] as const)
+  .flatMap((properties) => (['deletionPolicy', 'never'] as const).map((retain) => ({ properties, retain })));
 
 /** The wrapper's physical id for a failed Create (its Delete is then ignored by the wrapper). */
 export const CREATE_FAILED_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
@@ -430,11 +434,18 @@ export class Deployment {
         const r = newLive.get(id) ?? failedCreates.get(id);
         if (r) doomed.set(id, r);
       }
-      for (const id of replaced.keys()) doomed.set(id, newLive.get(id)!);
+      // A replacement's new physical id goes, the old one stays; which properties its Delete carries
+      // and whether Retain keeps it are not documented (replacementRollback).
+      const { properties: replacementProperties = 'new', retain: replacementRetain = 'deletionPolicy' } = this.options.replacementRollback ?? {};
+      for (const [id, old] of replaced) {
+        const made = newLive.get(id)!;
+        doomed.set(id, replacementProperties === 'old' ? { ...made, properties: old.properties } : made);
+      }
       for (const [id, r] of halfMade) doomed.set(id, r);
       if (rollbackOk) {
         this.stackProgress('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-        await this.deleteAll(newModel, doomed, op, 'cleanup', (_id, r) => r.deletionPolicy === 'Retain', rollbackScopes);
+        await this.deleteAll(newModel, doomed, op, 'cleanup',
+          (id, r) => r.deletionPolicy === 'Retain' && !(replaced.has(id) && replacementRetain === 'never'), rollbackScopes);
       } else {
         for (const id of created) if (doomed.has(id)) restored.set(id, doomed.get(id)!);
       }
@@ -714,8 +725,8 @@ export class Deployment {
 
   /** The duplicate delivery chosen for a request, if any (the first rule that matches). */
   private duplicateOf(call: CustomCall): DuplicateDelivery | undefined {
-    return (this.options.duplicateDeliveries ?? []).find((d) =>
-      (d.logicalId === undefined || d.logicalId === call.logicalId) && (d.requestType === undefined || d.requestType === call.requestType));
+    return (this.options.duplicateDeliveries ?? []).find((d) => logicalIdMatches(d.logicalId, call.logicalId)
+      && (d.resourceType === undefined || d.resourceType === call.resourceType) && (d.requestType === undefined || d.requestType === call.requestType));
   }
 
   /** CloudFormation's reading of a response body. */
@@ -1029,6 +1040,13 @@ export class Deployment {
   private progress(event: ProgressEvent): void {
     this.options.onProgress?.(formatProgress(event), event);
   }
+}
+
+/** A logical id, a construct id whose CDK-allocated logical id is the id plus its 8-character hash, or a RegExp. */
+function logicalIdMatches(rule: string | RegExp | undefined, logicalId: string): boolean {
+  if (rule === undefined) return true;
+  if (rule instanceof RegExp) return rule.test(logicalId);
+  return logicalId === rule || (logicalId.length === rule.length + 8 && logicalId.startsWith(rule) && /^[0-9A-F]{8}$/.test(logicalId.slice(rule.length)));
 }
 
 function normalizeServiceId(key: string): string {

@@ -9,7 +9,9 @@
  *   await stack.update('cdk.out.v2');
  *   await stack.destroy();
  */
-export { deploy, Deployment, formatProgress, isCustomResourceType, SIMULATED_TYPES, CREATE_FAILED_MARKER, DEFAULT_CREDENTIALS } from './deployment';
+export {
+  deploy, Deployment, formatProgress, isCustomResourceType, SIMULATED_TYPES, CREATE_FAILED_MARKER, DEFAULT_CREDENTIALS, REPLACEMENT_ROLLBACK_VARIANTS,
+} from './deployment';
 export { loadStack, assetDirectory } from './assembly';
 export type { StackArtifact } from './assembly';
 export { Resolver, TemplateError, stringifyScalars, referencedIds, jsonEqual } from './intrinsics';

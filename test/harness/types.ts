@@ -85,6 +85,18 @@ export interface HarnessOptions {
    * @default 'success'
    */
   readonly deleteNotFound?: 'success' | 'failed';
+  /**
+   * A failed update's rollback of a resource the update replaced (a custom resource that answered a
+   * new physical id, or a createOnly change): CloudFormation sends no reverse Update to it, keeps
+   * the old physical id, and deletes the new one in the rollback's cleanup
+   * (UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS). Not documented: the ResourceProperties of that
+   * Delete (`properties`: those the new one was made with, or the old ones), and whether the
+   * DeletionPolicy keeps it (`retain`: 'deletionPolicy' honours Retain; 'never', as the
+   * DeletionPolicy page says the policy "doesn't apply to resources whose physical instance is
+   * replaced during stack update operations").
+   * @default { properties: 'new', retain: 'deletionPolicy' }
+   */
+  readonly replacementRollback?: ReplacementRollback;
   /** One line per resource step (and per stack status change), for a demo or a test. */
   readonly onProgress?: (line: string, event: ProgressEvent) => void;
   /** Every log event of every invocation, as it is written. */
@@ -95,10 +107,24 @@ export interface HarnessOptions {
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 
+/** See HarnessOptions.replacementRollback. */
+export interface ReplacementRollback {
+  /** @default 'new' */
+  readonly properties?: 'new' | 'old';
+  /** @default 'deletionPolicy' */
+  readonly retain?: 'deletionPolicy' | 'never';
+}
+
 /** Which requests are delivered twice, and how. */
 export interface DuplicateDelivery {
-  /** @default every resource */
-  readonly logicalId?: string;
+  /**
+   * The resource: a string is its logical id, or the construct id of a CDK-allocated one (the id
+   * followed by CDK's 8-character hash: `'Live'` matches `Live848578DF`, the custom resource at
+   * Live/Resource); a RegExp is tested against the logical id. @default every resource
+   */
+  readonly logicalId?: string | RegExp;
+  /** Only resources of this type (e.g. `Custom::IvsChannel`). @default every type */
+  readonly resourceType?: string;
   /** @default every request type */
   readonly requestType?: RequestType;
   /** `sequential`: the second delivery starts when the first (with its retries) has ended;
