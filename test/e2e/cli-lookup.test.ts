@@ -50,7 +50,8 @@ function appDir(body: string): string {
   fs.writeFileSync(path.join(dir, 'app.js'), `
 const { App, CfnOutput, Stack } = require(${JSON.stringify(path.join(root, 'node_modules', 'aws-cdk-lib'))});
 const { Channel } = require(${JSON.stringify(path.join(root, 'lib', 'index.js'))});
-const app = new App();
+// (aws-cdk-lib's template validator, seconds per synth, has nothing to check in a lookup)
+const app = new App({ builtinCloudFormationValidation: false });
 const stack = new Stack(app, 'Lookups', { env: { account: '${TEST_ACCOUNT_ID}', region: '${REGION}' } });
 ${body}
 app.synth();
@@ -127,7 +128,7 @@ new CfnOutput(stack, 'ThereIngest', { value: there.channelRtmpsIngestUrl });
     for (const key of s.emulator.state.streamKeysOf(c.arn)) expect(context).not.toContain(key.value);
   }
   fs.rmSync(dir, { recursive: true, force: true });
-}, { timeoutMs: 120_000 });
+}, { timeoutMs: 120_000, concurrent: false });
 
 scenario(scan, 'a channel that does not exist fails cdk synth with a message naming it', async (s) => {
   const missing = `arn:aws:ivs:${REGION}:${TEST_ACCOUNT_ID}:channel/doesNotExist1`;
@@ -139,7 +140,7 @@ scenario(scan, 'a channel that does not exist fails cdk synth with a message nam
   expect(out.stderr).toContain(`Channel.fromLookup: no channel ${missing} in account ${TEST_ACCOUNT_ID}, region ${REGION}`);
   scan.addLines('cdk synth stderr', out.stderr.split('\n'));
   fs.rmSync(dir, { recursive: true, force: true });
-}, { timeoutMs: 120_000 });
+}, { timeoutMs: 120_000, concurrent: false });
 
 scenario(scan, 'where a Cloud Control read leaves out empty properties, the lookup reads them one by one and gets the schema\'s defaults', async (s) => {
   // GIVEN reads that omit empty values (no recording configuration, no preset, multitrack off)
@@ -159,7 +160,7 @@ new CfnOutput(stack, 'Values', { value: JSON.stringify([c.channelName, c.channel
   expect(JSON.parse(out.template.Outputs.Values.Value)).toEqual(['sparse', 'STANDARD', '', '', true, s.emulator.state.channel(arn)!.playbackUrl]);
   scan.addLines('cdk.context.json', [JSON.stringify(out.context)]);
   fs.rmSync(dir, { recursive: true, force: true });
-}, { timeoutMs: 120_000 });
+}, { timeoutMs: 120_000, concurrent: false });
 
 for (const list of ['full', 'identifiers'] as const) {
   scenario(scan, `by name, where Cloud Control's ListResources gives ${list === 'full' ? 'full models' : 'identifiers only'}: ${list === 'full' ? 'found' : 'a message that says why, and what to do'}`, async (s) => {
@@ -182,7 +183,7 @@ for (const list of ['full', 'identifiers'] as const) {
       expect(out.stderr).toContain('look it up by channelArn, or read it at deploy time with ChannelLookup');
     }
     fs.rmSync(dir, { recursive: true, force: true });
-  }, { timeoutMs: 120_000 });
+  }, { timeoutMs: 120_000, concurrent: false });
 }
 
 test('no stream key or SRT passphrase of any channel reaches cdk.context.json or the CLI\'s output', () => {
