@@ -8,6 +8,9 @@ import { TEST_ACCOUNT_ID } from '../emulator';
 import type { Deployment, OperationResult } from '../harness';
 import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step, madeByRequest } from './helpers';
 
+// Deploys of the whole app take a few seconds, more on a loaded machine.
+jest.setTimeout(120_000);
+
 const scan = new LeakScan();
 const STACK = 'CdkIvsExample';
 const REGION = 'us-east-1';
