@@ -7,6 +7,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^cdk-ivs$': '<rootDir>/lib/index.ts', '^cdk-ivs/playback-token$': '<rootDir>/lib/playback-token.ts' },
+  // Harness and e2e tests deploy stacks; on a loaded 2-core CI machine that can exceed jest's 5 s default.
+  testTimeout: 60_000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
