@@ -65,7 +65,7 @@ function expectPolicySufficed(s: Scenario): void {
   const evaluated = provider.filter((e) => !e.fault && !e.throttled);
   expect(evaluated.filter((e) => decisions(e).length === 0).map((e) => e.operation)).toEqual([]);
   expect(evaluated.flatMap(decisions).filter((n) => !/^enforceIam: \S+ allow /.test(n))).toEqual([]);
-  expect(provider.filter((e) => e.errorType === 'AccessDeniedException')).toEqual([]);
+  expect(evaluated.filter((e) => e.errorType === 'AccessDeniedException')).toEqual([]);
 }
 
 /** Requests of the provider (a role session: the fixed role or the template's), of one operation. */
