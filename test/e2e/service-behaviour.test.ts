@@ -8,13 +8,13 @@
 // Every scenario has its own emulator and runs twice (service-modes.ts): as the fixed provider role,
 // and as the provider's template role with the emulator evaluating its policies.
 import { generateKeyPairSync } from 'node:crypto';
-import { CreateStreamKeyCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
-import type { Stack } from 'aws-cdk-lib';
-import { Channel, ChannelType, LatencyMode, PlaybackKeyPair, Preset, RecordingConfiguration } from 'cdk-ivs';
+import { CreateChannelCommand, CreateStreamKeyCommand, DeleteChannelCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
+import { CfnParameter, type Stack } from 'aws-cdk-lib';
+import { Channel, ChannelType, LatencyMode, PlaybackKeyPair, Preset, RecordingConfiguration, StreamKey } from 'cdk-ivs';
 import type { PlaybackKeyPairSecretValue, StreamSecretValue } from '../../lib/contract';
 import { CHANNEL_RULE_VARIANTS, TEST_ACCOUNT_ID } from '../emulator';
 import { LeakScan, leakScanTest, logicalIdOf, step } from './helpers';
-import { CHANNEL, KEY_PAIR, modeScenario, playWithToken, providerCalls } from './service-modes';
+import { CHANNEL, KEY_PAIR, STREAM_KEY, modeScenario, playWithToken, providerCalls } from './service-modes';
 
 const scan = new LeakScan();
 
@@ -223,6 +223,38 @@ describe('conflicts, live streams and deletes', () => {
     // WHEN the conflict is over and the stack destroyed THEN
     s.emulator.faults.clear('UpdateChannel');
     expect((await d.destroy()).stackStatus).toBe('DELETE_COMPLETE');
+    s.expectNothingLeft();
+  });
+
+  modeScenario(scan, 'a Delete of a physical ID CloudFormation invented (a Create cancelled by another failure): counted gone, the rollback completes', async (s, deploy) => {
+    // GIVEN a channel whose CreateChannel never answers, a StreamKey (on a channel made behind the
+    // stack's back) whose ListStreamKeys never answers, and a pair whose key, from a parameter, IVS refuses at once
+    const { channel: existing } = await s.ivs.send(new CreateChannelCommand({ name: 'e2e-existing' }));
+    s.emulator.faults.set('CreateChannel', { hang: true });
+    s.emulator.faults.set('ListStreamKeys', { hang: true });
+    const dir = s.synthStack((stack) => {
+      new Channel(stack, 'Slow', { channelName: 'e2e-slow', storeStreamKeyInSecret: true });
+      new StreamKey(stack, 'SlowKey', { channel: Channel.fromChannelArn(stack, 'Existing', existing!.arn!) });
+      new PlaybackKeyPair(stack, 'Bad', { publicKeyMaterial: new CfnParameter(stack, 'BadKey', { default: 'not a key' }).valueAsString });
+    });
+
+    // WHEN deployed, CloudFormation cancelling the creates still running when Bad fails
+    const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel', functionTimeoutSeconds: 14 });
+
+    // THEN the rollback's Deletes carried IDs CloudFormation made up; each succeeded without an IVS call
+    expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
+    expect(step(d.result, 'Bad', { resourceType: KEY_PAIR, requestType: 'Create' }).reason).toContain('ImportPlaybackKeyPair failed: ValidationException');
+    for (const [id, type] of [['Slow', CHANNEL], ['SlowKey', STREAM_KEY]]) {
+      const cancelled = step(d.result, id, { resourceType: type, requestType: 'Create' });
+      expect(cancelled).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
+      const deleted = step(d.result, id, { resourceType: type, requestType: 'Delete' });
+      expect(deleted).toMatchObject({ phase: 'rollback', status: 'SUCCESS', requestPhysicalId: cancelled.physicalId, answeredBy: 'handler' });
+      expect(deleted.requestPhysicalId).toMatch(new RegExp(`^E2e-${cancelled.logicalId}-[A-Z0-9]{13}$`));
+    }
+    expect(providerCalls(s, 'DeleteChannel')).toEqual([]);
+    // the cancelled invocations went on until their deadline, having made nothing
+    expect(providerCalls(s, 'CreateChannel').map((e) => e.fault)).toEqual(['hang']);
+    await s.ivs.send(new DeleteChannelCommand({ arn: existing!.arn! }));
     s.expectNothingLeft();
   });
 
