@@ -6,7 +6,7 @@ import { buildApp } from '../../examples/app';
 import { type PlaybackKeyPairSecretValue, REQUEST_TAG, SECRET_OWNER_TAG, type StreamSecretValue } from '../../lib/contract';
 import { TEST_ACCOUNT_ID } from '../emulator';
 import type { Deployment, OperationResult } from '../harness';
-import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step , madeByRequest } from './helpers';
+import { LeakScan, PROVIDER_ROLE, Scenario, leakScanTest, logicalIdOf, step, madeByRequest } from './helpers';
 
 const scan = new LeakScan();
 const STACK = 'CdkIvsExample';

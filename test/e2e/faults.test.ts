@@ -13,7 +13,7 @@ import { type PlaybackKeyPairSecretValue, REQUEST_TAG, type StreamSecretValue } 
 import { TEST_ACCOUNT_ID, TEST_CREDENTIALS } from '../emulator';
 import { failure } from '../emulator/sdk-helpers';
 import type { Deployment, OperationResult, StepRecord } from '../harness';
-import { DEADLINE_TEXT, LeakScan, PROVIDER_ROLE, type Scenario, leakScanTest, logicalIdOf, scenario, step, steps , madeByRequest } from './helpers';
+import { DEADLINE_TEXT, LeakScan, PROVIDER_ROLE, type Scenario, leakScanTest, logicalIdOf, scenario, step, steps, madeByRequest } from './helpers';
 
 const scan = new LeakScan();
 
