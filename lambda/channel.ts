@@ -84,6 +84,10 @@ export const channel: ResourceHandler<ChannelProps> = {
     // Only what differs from the channel as it is: a rollback after an update that never reached
     // IVS, or a change of tags only, then makes no UpdateChannel call (which fails while live).
     const wanted: ChannelSettings = { ...settings(props), ...resetsOfRemoved(oldProps, props) };
+    // An ADVANCED channel without a declared preset has the default of its type, also when IVS kept the
+    // preset it had before a type change away from ADVANCED and back (not documented: the emulator's
+    // channelRules.presetOnTypeChange 'kept').
+    if (wanted.preset === undefined && ADVANCED_TYPES.includes(wanted.type ?? '')) wanted.preset = ADVANCED_DEFAULT_PRESET;
     if (!matches(wanted, current)) {
       const update = new UpdateChannelCommand({ arn, ...wanted });
       current = must((await whileLive(session, arn, 'stop the stream, then deploy again', () => session.ivs(update, arn))).channel, 'channel');
@@ -205,11 +209,10 @@ function settings(props: ChannelProps): ChannelSettings {
 function resetsOfRemoved(oldProps: ChannelProps, props: ChannelProps): ChannelSettings {
   const before = settings(oldProps);
   const after = settings(props);
-  // A preset removed goes back to the default of ADVANCED types; for STANDARD and BASIC none is sent:
-  // the model's TranscodePreset has no "" to send, and CreateChannel says "For other channel types
-  // (BASIC and STANDARD), preset is the empty string".
-  const presetReset = ADVANCED_TYPES.includes(after.type ?? RESETS.type!) ? { preset: ADVANCED_DEFAULT_PRESET } : {};
-  return Object.fromEntries(Object.entries({ ...RESETS, ...presetReset })
+  // A removed preset is not reset here: an ADVANCED channel gets its default (onUpdate), and for STANDARD
+  // and BASIC none is sent: the model's TranscodePreset has no "" to send, and CreateChannel says "For
+  // other channel types (BASIC and STANDARD), preset is the empty string".
+  return Object.fromEntries(Object.entries(RESETS)
     .filter(([name]) => before[name as keyof ChannelSettings] !== undefined && after[name as keyof ChannelSettings] === undefined));
 }
 

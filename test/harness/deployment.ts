@@ -109,6 +109,8 @@ interface CustomCall {
   readonly physicalId?: string;
   readonly scopes: readonly Scope[];
   readonly op: Op;
+  /** Settles when CloudFormation stops waiting for this Create (HarnessOptions.inFlightCreates 'cancel'). */
+  readonly cancelled?: Promise<void>;
 }
 
 interface Tally {
@@ -136,6 +138,8 @@ interface CustomOutcome extends Tally {
 type Answer = Omit<CustomOutcome, 'requestId' | 'deliveries' | 'logs' | 'done' | 'tally' | keyof Tally>;
 
 const policyOf = (def: JsonObject, key: string) => String(def[key] ?? 'Delete');
+/** The random end of a physical ID CloudFormation invents (13 upper-case letters and digits, as in its generated names). */
+const inventedSuffix = () => Array.from({ length: 13 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[randomInt(36)]).join('');
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -256,8 +260,14 @@ export class Deployment {
       this.stackProgress('CREATE_IN_PROGRESS');
       const model = this.model;
       const failedCreates = new Map<string, Live>();
-      const outcome = await runGraph(model.order, model.deps,
-        (id) => this.createStep(model, id, this.live, op, 'create', failedCreates), { stopOnFailure: true });
+      // The first failure cancels the custom resource creates still running (inFlightCreates 'cancel').
+      let cancel = () => {};
+      const cancelled = this.options.inFlightCreates === 'cancel' ? new Promise<void>((r) => { cancel = r; }) : undefined;
+      const outcome = await runGraph(model.order, model.deps, async (id) => {
+        const ok = await this.createStep(model, id, this.live, op, 'create', failedCreates, cancelled);
+        if (!ok) cancel();
+        return ok;
+      }, { stopOnFailure: true });
       const failed = [...outcome].filter(([, o]) => o === 'failed').map(([id]) => id);
       let reason = failed.length > 0 ? `The following resource(s) failed to create: [${failed.join(', ')}]. Rollback requested by user.` : undefined;
       if (!reason) {
@@ -484,7 +494,9 @@ export class Deployment {
 
   // --- steps ---------------------------------------------------------------------------------
 
-  private async createStep(model: Model, id: string, live: Map<string, Live>, op: Op, phase: Phase, failedCreates: Map<string, Live>): Promise<boolean> {
+  private async createStep(
+    model: Model, id: string, live: Map<string, Live>, op: Op, phase: Phase, failedCreates: Map<string, Live>, cancelled?: Promise<void>,
+  ): Promise<boolean> {
     const def = model.resources.get(id)!;
     const type = String(def.Type);
     const kind = this.kindOf(type);
@@ -521,7 +533,7 @@ export class Deployment {
       }
     }
     const out = await this.invokeCustom({
-      logicalId: id, resourceType: type, requestType: 'Create', properties: props, scopes: [{ model, live }], op,
+      logicalId: id, resourceType: type, requestType: 'Create', properties: props, scopes: [{ model, live }], op, cancelled,
     });
     this.recordCustom(op, base, out, started, props);
     const entry: Live = {
@@ -669,6 +681,11 @@ export class Deployment {
         reason: `CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout of ${serviceTimeout} seconds. Please check your logs for requestId [${requestId}].`,
       }), serviceTimeout * 1000);
       if (!lastWins) pending.response.then((r) => settle(this.interpret(r.body, event), r));
+      // CloudFormation stopped waiting: it knows no physical ID and invents one for the Delete (inFlightCreates).
+      call.cancelled?.then(() => settle({
+        status: 'FAILED', reason: 'Resource creation cancelled', physicalId: `${this.stackName}-${call.logicalId}-${inventedSuffix()}`,
+        data: {}, noEcho: false, answeredBy: 'harness',
+      }));
 
       let last = '';
       const invokeOnce = async (awsRequestId: string): Promise<void> => {

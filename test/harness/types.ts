@@ -97,6 +97,17 @@ export interface HarnessOptions {
    * @default { properties: 'new', retain: 'deletionPolicy' }
    */
   readonly replacementRollback?: ReplacementRollback;
+  /**
+   * A custom resource's Create still running when another resource of the stack's create fails.
+   * `cancel`, as aws-cdk-lib's custom-resources README describes it ("CloudFormation will stop waiting
+   * for the Create call to complete and send you a `Delete` event. Because the original Create event
+   * never finished, it doesn't know about the resource's physical ID, and will invent one ... looks
+   * like `<stackname>-<logicalId>-<suffix>`", after cloudformation-coverage-roadmap issue 1814): the
+   * resource is CREATE_FAILED "Resource creation cancelled" and the rollback's Delete carries the
+   * invented ID, while its Lambda goes on (its answer comes too late). `wait`: the Create's own answer
+   * decides, as the harness did before. @default 'wait'
+   */
+  readonly inFlightCreates?: 'wait' | 'cancel';
   /** One line per resource step (and per stack status change), for a demo or a test. */
   readonly onProgress?: (line: string, event: ProgressEvent) => void;
   /** Every log event of every invocation, as it is written. */

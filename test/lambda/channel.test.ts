@@ -392,6 +392,18 @@ describe('Update: presets', () => {
     await handler(update({ Type: 'ADVANCED_HD' }, { Type: 'ADVANCED_HD', Preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }), makeContext());
     expect(ivs).toHaveReceivedCommandWith(UpdateChannelCommand, { type: 'ADVANCED_HD', preset: 'HIGHER_BANDWIDTH_DELIVERY' });
   });
+
+  test('back to ADVANCED without a preset, from a STANDARD channel that kept its old one: the default is sent', async () => {
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ type: 'STANDARD', preset: 'CONSTRAINED_BANDWIDTH_DELIVERY' }) });
+    await handler(update({ Type: 'ADVANCED_SD' }, { Type: 'STANDARD' }), makeContext());
+    expect(ivs).toHaveReceivedCommandWith(UpdateChannelCommand, { type: 'ADVANCED_SD', preset: 'HIGHER_BANDWIDTH_DELIVERY' });
+  });
+
+  test('an ADVANCED channel with the default preset and none declared: no UpdateChannel', async () => {
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ type: 'ADVANCED_HD', preset: 'HIGHER_BANDWIDTH_DELIVERY' }) });
+    await handler(update({ Type: 'ADVANCED_HD', Tags: { a: 'b' } }, { Type: 'ADVANCED_HD' }), makeContext());
+    expect(ivs).not.toHaveReceivedCommand(UpdateChannelCommand);
+  });
 });
 
 describe('Delete', () => {
