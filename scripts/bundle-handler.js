@@ -3,6 +3,15 @@
 // folder the provider's Lambda code comes from. The AWS SDK clients are bundled (not taken from the
 // Lambda runtime) so the handler always has the IVS fields this library was built against.
 // Any esbuild warning fails the build.
+//
+// Three things of the SDK are swapped, to keep the bundle small (bench/ measures it):
+// - the default credential chain, for lambda/env-credentials.ts (the credentials Lambda puts in the
+//   environment): its providers and their nested clients were most of the bundle, and none of them
+//   can find anything in a Lambda that the environment lacks;
+// - event stream support, loaded only by an operation with an event stream: the IVS model
+//   (../shared/aws-models/ivs-2020-07-14.json) has none, nor do the Secrets Manager and STS
+//   operations the handler calls; the stand-in fails loudly should one ever appear;
+// - each client's package.json, of which the SDK reads only `version` (for its User-Agent).
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -10,6 +19,27 @@ const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
 const outdir = path.join(root, 'assets', 'provider');
+
+/** Modules the bundle takes from lambda/ instead of node_modules (tests keep the real ones). */
+const SWAPPED = {
+  '@aws-sdk/credential-provider-node': path.join(root, 'lambda', 'env-credentials.ts'),
+};
+
+const NO_EVENT_STREAMS = 'throw new Error("cdk-ivs bundle: event streams are left out (no operation the handler calls has one)");';
+
+const swapModules = {
+  name: 'swap-modules',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(SWAPPED).map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: SWAPPED[args.path] }));
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: 'no-event-streams', namespace: 'swapped' }));
+    build.onLoad({ filter: /.*/, namespace: 'swapped' }, () => ({ contents: NO_EVENT_STREAMS, loader: 'js' }));
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z-]+[\\/]package\.json$/ }, (args) => ({
+      contents: JSON.stringify({ version: JSON.parse(fs.readFileSync(args.path, 'utf8')).version }),
+      loader: 'json',
+    }));
+  },
+};
 
 async function main() {
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -25,6 +55,7 @@ async function main() {
     mainFields: ['module', 'main'],
     legalComments: 'none',
     metafile: true,
+    plugins: [swapModules],
     logLevel: 'silent',
   });
   if (result.warnings.length > 0) {
