@@ -60,6 +60,10 @@ export interface Summary {
   readonly floorOperation: string;
   readonly calls: { readonly [operation: string]: number };
   readonly longestInvocation: Spread;
+  /** When the floor's operation was first executed: this machine starting the Lambda processes. */
+  readonly firstCall: Spread;
+  /** The ratio to the floor from that first call on. */
+  readonly ratioAfterStart: Spread;
 }
 
 const APP = path.join(__dirname, 'synth-app.js');
@@ -149,6 +153,8 @@ function summarize(runs: readonly DeployRun[], pick: (r: DeployRun) => Operation
     floorOperation: ops[0].floorOperation,
     calls,
     longestInvocation: spread(ops.map((o) => o.longestInvocationMs)),
+    firstCall: spread(ops.map((o) => o.firstCallMs)),
+    ratioAfterStart: spread(ops.map((o) => (o.wallMs - o.firstCallMs) / o.floorMs)),
   };
 }
 

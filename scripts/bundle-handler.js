@@ -18,7 +18,9 @@ const fs = require('fs');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
-const outdir = path.join(root, 'assets', 'provider');
+// `node scripts/bundle-handler.js [dir]`: the bundle (and its metafile) go to `dir` instead, e.g. to compare variants.
+const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'assets', 'provider');
+const metafile = process.argv[2] ? path.join(outdir, 'meta.json') : path.join(root, 'assets', 'provider-meta.json');
 
 /** Modules the bundle takes from lambda/ instead of node_modules (tests keep the real ones). */
 const SWAPPED = {
@@ -64,8 +66,8 @@ async function main() {
     throw new Error(`esbuild: ${result.warnings.length} warning(s); warnings fail the build`);
   }
   const bytes = fs.statSync(path.join(outdir, 'index.js')).size;
-  fs.writeFileSync(path.join(root, 'assets', 'provider-meta.json'), JSON.stringify(result.metafile));
-  console.log(`bundle-handler: assets/provider/index.js ${(bytes / 1024).toFixed(1)} KiB`);
+  fs.writeFileSync(metafile, JSON.stringify(result.metafile));
+  console.log(`bundle-handler: ${path.relative(root, path.join(outdir, 'index.js'))} ${(bytes / 1024).toFixed(1)} KiB`);
 }
 
 main().catch((err) => {
