@@ -77,7 +77,11 @@ export function providerPolicyStatements(): any[] {
  * created; later calls return the same provider.
  */
 export function getOrCreateProvider(scope: Construct): CustomResourceProvider {
-  return CustomResourceProvider.getOrCreateProvider(Stack.of(scope), PROVIDER_ID, {
+  const stack = Stack.of(scope);
+  // Found first: the props (the policy statements most of all) are worth building only once per stack.
+  const existing = stack.node.tryFindChild(`${PROVIDER_ID}CustomResourceProvider`); // the id getOrCreateProvider gives it
+  if (existing instanceof CustomResourceProvider) return existing;
+  return CustomResourceProvider.getOrCreateProvider(stack, PROVIDER_ID, {
     codeDirectory: HANDLER_CODE_DIRECTORY,
     runtime: CustomResourceProviderRuntime.NODEJS_24_X,
     timeout: PROVIDER_TIMEOUT,

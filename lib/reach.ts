@@ -75,8 +75,7 @@ export function targetProperties(scope: Construct, reach: Reach, arn?: string): 
   if (region !== undefined && !Token.isUnresolved(region) && !/^[a-z]{2,4}(-[a-z]+)+-[0-9]$/.test(region)) {
     fail(scope, `region must be an AWS region such as us-west-2, got '${region}'`);
   }
-  const roleArnPattern = new RegExp(anyPartition('^arn:aws:iam::[0-9]{12}:role/[\\w+=,.@/-]+$'));
-  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !roleArnPattern.test(roleArn)) {
+  if (roleArn !== undefined && !Token.isUnresolved(roleArn) && !new RegExp(anyPartition('^arn:aws:iam::[0-9]{12}:role/[\\w+=,.@/-]+$')).test(roleArn)) {
     fail(scope, `assumedRoleArn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), got '${roleArn}'`);
   }
   // "The API is an AWS regional service" (IVS API reference, Introduction): a resource is served in the region of its ARN.

@@ -7,18 +7,24 @@ import type { IConstruct } from 'constructs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IVS_SHAPES, type IvsShapeFacts } from './generated/ivs-model';
 
+let partitions: readonly string[] | undefined;
+
 /**
  * The partitions an ARN can name: every partition of aws-cdk-lib's region table (aws, aws-cn, aws-us-gov, the ISO
- * partitions, aws-eusc); an ARN's second part is its partition (IAM User Guide, IAM identifiers: ARNs).
+ * partitions, aws-eusc); an ARN's second part is its partition (IAM User Guide, IAM identifiers: ARNs). Read on
+ * first use: loading the region table is most of this library's load time, and an app without ARNs never needs it.
  */
-export const ARN_PARTITIONS: readonly string[] = [...new Set(RegionInfo.regions.map((r) => r.partition).filter((p): p is string => !!p))].sort();
+export function arnPartitions(): readonly string[] {
+  partitions ??= [...new Set(RegionInfo.regions.map((r) => r.partition).filter((p): p is string => !!p))].sort();
+  return partitions;
+}
 
 /**
  * The one place the model's ARN patterns are widened: they hard-code `arn:aws:`, but IVS in another partition has
- * ARNs of that partition, so `arn:aws:` becomes `arn:(<any of ARN_PARTITIONS>):`.
+ * ARNs of that partition, so `arn:aws:` becomes `arn:(<any of arnPartitions()>):`.
  */
 export function anyPartition(pattern: string): string {
-  return pattern.replace(/arn:aws:/g, `arn:(${ARN_PARTITIONS.join('|')}):`);
+  return pattern.includes('arn:aws:') ? pattern.replace(/arn:aws:/g, `arn:(${arnPartitions().join('|')}):`) : pattern;
 }
 
 /** The error's name (aws-cdk-lib types it as a literal string). */
@@ -63,7 +69,7 @@ const PATTERN_WORDS: { [shapeName: string]: string } = {
  * Ad configuration ARNs are not in the bundled model (the SDK has the field, without a pattern); this
  * pattern follows the other IVS ARNs and IAM's `ad-configuration/${ResourceId}` resource type.
  */
-const AD_CONFIGURATION_ARN = { pattern: anyPartition('^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$'), max: 128 };
+const AD_CONFIGURATION_ARN = { pattern: '^arn:aws:ivs:[a-z0-9-]+:[0-9]+:ad-configuration/[a-zA-Z0-9-]+$', max: 128 };
 
 /** Checks a string against a model shape's length and pattern. */
 export function checkString(scope: IConstruct, prop: string, value: string | undefined, shapeName: string): void {
@@ -91,7 +97,7 @@ export function checkAdConfigurationArn(scope: IConstruct, prop: string, value: 
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
-  if (value.length > AD_CONFIGURATION_ARN.max || !new RegExp(AD_CONFIGURATION_ARN.pattern).test(value)) {
+  if (value.length > AD_CONFIGURATION_ARN.max || !new RegExp(anyPartition(AD_CONFIGURATION_ARN.pattern)).test(value)) {
     fail(scope, `${prop} must be an IVS ad configuration ARN (arn:<partition>:ivs:<region>:<account>:ad-configuration/<id>), got ${quote(value)}`);
   }
 }
