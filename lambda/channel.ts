@@ -23,7 +23,7 @@ import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from 
 import type { Session } from './clients';
 import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond } from './common';
 import { writeStreamSecret } from './secrets';
-import { CallError, NOT_FOUND, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
+import { CallError, NOT_FOUND, errorText, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
 import { logNote } from './log';
 import type { Props } from './properties';
 import type { HandlerResponse } from './types';
@@ -297,16 +297,20 @@ function deleteChannel(session: Session, arn: string, stoppedStream: boolean): P
 async function whileLive<T>(session: Session, arn: string, advice: string, call: () => Promise<T>): Promise<T> {
   const until = Math.min(Date.now() + LIVE_RETRY_MS, session.deadline);
   for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
     try {
       return await call();
     } catch (error) {
       if (!isCode(error, 'ConflictException')) throw error;
-      const live = await isLive(session, arn);
+      const { operation, code, text } = error as CallError;
+      const refused = (meaning: string) => new CallError(operation, code, `${text.replace(/\.?$/, '.')} ${meaning}`);
+      // GetStream's own failure (the deadline most of all) must not hide IVS's 409 and its words.
+      const live = await isLive(session, arn).catch((failure: unknown) => failure instanceof Error ? failure : new Error(String(failure)));
+      if (live instanceof Error) throw refused(`Whether the channel is live is unknown (GetStream failed: ${(live instanceof CallError ? live.text : errorText(live)).replace(/;? ?deploy again$/, '')}); deploy again`);
       const wait = backoff(attempt);
-      if (Date.now() + wait >= until) {
-        const { operation, code, text } = error as CallError;
-        throw new CallError(operation, code, `${text.replace(/\.?$/, '.')} ${live ? `The channel is live: ${advice}`
-          : 'The channel is not live: IVS refused the change for another conflict; deploy again'}`);
+      // A next try must leave time for its answer and the GetStream after it: twice what this pair took.
+      if (Date.now() + wait + 2 * (Date.now() - started) >= until) {
+        throw refused(live ? `The channel is live: ${advice}` : 'The channel is not live: IVS refused the change for another conflict; deploy again');
       }
       logNote(`channel ${live ? 'is live' : 'in conflict, not live'} (409), retrying in ${wait} ms`);
       await sleep(wait);

@@ -4,6 +4,7 @@
 // (`test.concurrent`) without seeing each other's resources, quotas or rate limits.
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { IvsClient } from '@aws-sdk/client-ivs';
@@ -314,7 +315,10 @@ export class Scenario {
 
   /** An IVS client of the test user, for what happens behind the stack's back. */
   get ivs(): IvsClient {
-    this.client ??= new IvsClient({ ...this.emulator.clientConfig(), maxAttempts: 1 });
+    // One attempt, so each call shows what the emulator answered; no kept-alive sockets, so a call after a long
+    // step never reuses one the server is closing (Node's keepAliveTimeout, 5 s: an ECONNRESET seen under load).
+    this.client ??= new IvsClient({ ...this.emulator.clientConfig(), maxAttempts: 1,
+      requestHandler: { httpAgent: new HttpAgent({ keepAlive: false }) } });
     return this.client;
   }
 

@@ -516,6 +516,20 @@ describe('Delete', () => {
     expect(error.message).toMatch(/The channel is live: the stream did not stop in time; deploy again$/);
   });
 
+  test('a 409 whose GetStream fails keeps IVS\'s words and says the stream state is unknown', async () => {
+    // GIVEN a refused delete, and a GetStream the role may not call
+    ivs.on(GetStreamCommand).rejects(Object.assign(new Error('UnknownError'), { name: 'AccessDeniedException', exceptionMessage: 'no ivs:GetStream' }));
+    ivs.on(DeleteChannelCommand).rejects(conflict('Updating or deleting a resource can cause an inconsistent state.'));
+
+    // WHEN
+    const error = await failureOf(handler(remove(), makeContext(300)));
+
+    // THEN the 409 is the reason, with what GetStream answered
+    expect(ivs.commandCalls(DeleteChannelCommand)).toHaveLength(1);
+    expect(error.message).toBe('Custom::IvsChannel Resource (my-channel): DeleteChannel failed: ConflictException: Updating or deleting a resource '
+      + 'can cause an inconsistent state. Whether the channel is live is unknown (GetStream failed: AccessDeniedException: no ivs:GetStream); deploy again');
+  });
+
   test('a 409 while the channel is not live is retried, then reported as another conflict, without the advice about streams', async () => {
     // GIVEN
     ivs.on(GetStreamCommand).rejects(notBroadcasting());
