@@ -10,8 +10,8 @@ const CHANNELS = 100;
 const WITH_SECRET = (i: number) => i % 10 === 0;
 /**
  * IVS's quota on channel operations: 5 per second, in bursts of 5, enforced by the emulator in real
- * time. The SDK's backoff after a 429 (1, 2, 4, ... s with full jitter) makes the creates and the
- * deletes take about half a minute each: the test is slow for that reason, and only that one.
+ * time: 100 creates take at least 20 s, and so do 100 deletes (the handler retries 429s with full
+ * jitter, 0.25 s doubling to 2 s). The test is slow for that reason, and only that one.
  */
 const QUOTA_TPS = 5;
 /** Lambda invocations at once: CloudFormation runs independent resources in parallel. */
