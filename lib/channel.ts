@@ -3,7 +3,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
-import { lookUpChannelContext } from './channel-from-lookup';
 import type { ChannelLookupOptions, ILookedUpChannel } from './channel-lookup-options';
 import { CHANNEL_ATTRIBUTES, rtmpsIngestUrl } from './contract';
 import type { CrossAccountProps } from './cross-account';
@@ -376,6 +375,9 @@ export class Channel extends ChannelBase implements ITaggableV2 {
         super(scope, id, { account: options.account ?? concreteArnPart(options.channelArn, 'account'),
           region: options.region ?? concreteArnPart(options.channelArn, 'region') });
         // The lookup's queries belong to this construct (it reports them with its lookup role).
+        // Loaded here: it brings aws-cdk-lib's context and cloud-assembly modules, which an app without lookups never needs.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { lookUpChannelContext } = require('./channel-from-lookup') as typeof import('./channel-from-lookup');
         const found = lookUpChannelContext(this, options);
         this.channelArn = found.arn;
         this.channelName = found.name;
