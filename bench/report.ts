@@ -149,7 +149,7 @@ function misses(results: Results): string[] {
     lines.push(`- **Bundle**: ${kib(results.bundle.gzip)} gzipped against 64 KiB. The default credential chain and its nested clients are gone `
       + '(lambda/env-credentials.ts takes the credentials Lambda puts in the environment), and so are event streams (no operation the handler '
       + `calls has one) and the clients' package.json: 113 KiB before. What is left is the SDK's core that the three clients share (${kib(sdk)} `
-      + `of the largest parts, before gzip: protocols, serde, endpoint rules, retries, signing, the HTTP handler), the three clients' schemas and `
+      + 'of the largest parts, before gzip: protocols, serde, endpoint rules, retries, signing, the HTTP handler), the three clients\' schemas and '
       + `errors (${kib(clients)}) and the handler itself; none of it is dead code in a Lambda. Getting to 64 KiB would mean replacing SDK internals `
       + '(its protocol or endpoint code) with code of our own, which the tests that mock the SDK clients would no longer cover.');
   }
