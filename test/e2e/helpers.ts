@@ -415,3 +415,14 @@ export function madeByRequest(requestId: string | undefined): unknown {
 export function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The most timestamps (ms) in any one-second window: what a rate quota allows is at most its bucket plus a second's refill. */
+export function maxPerSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= 1000) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+}

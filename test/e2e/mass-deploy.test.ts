@@ -1,7 +1,7 @@
 // 100 channels in one stack, created at once under IVS's 5 TPS quota on channel operations (which
 // cannot be raised), then destroyed.
 import { Channel } from 'cdk-ivs';
-import { LeakScan, leakScanTest, scenario } from './helpers';
+import { LeakScan, leakScanTest, maxPerSecond, scenario } from './helpers';
 
 const scan = new LeakScan();
 
@@ -69,16 +69,5 @@ scenario(scan, `${CHANNELS} channels created at once under the enforced 5 TPS qu
     + `create ${(created.durationMs / 1000).toFixed(1)} s with ${createThrottles} ThrottlingExceptions, `
     + `delete ${(deleted.durationMs / 1000).toFixed(1)} s with ${deleteThrottles}; all succeeded`);
 }, { concurrent: false, timeoutMs: 180_000 });
-
-/** The most timestamps (ms) in any one-second window. */
-function maxPerSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= 1000) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
-}
 
 leakScanTest(scan, ['stream key', 'SRT passphrase']);

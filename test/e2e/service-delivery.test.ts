@@ -9,7 +9,7 @@ import { Channel, PlaybackKeyPair, StreamKey } from 'cdk-ivs';
 import type { PlaybackKeyPairSecretValue, StreamSecretValue } from '../../lib/contract';
 import { VISIBILITY_NAMED_VARIANTS } from '../emulator';
 import type { Deployment } from '../harness';
-import { LeakScan, type Scenario, leakScanTest, logicalIdOf, step } from './helpers';
+import { LeakScan, type Scenario, leakScanTest, logicalIdOf, maxPerSecond, step } from './helpers';
 import { CHANNEL, KEY_PAIR, STREAM_KEY, answers, modeScenario, providerCalls } from './service-modes';
 
 const scan = new LeakScan();
@@ -226,16 +226,5 @@ describe('throttled creates', () => {
     s.expectNothingLeft();
   }, { timeoutMs: 180_000 });
 });
-
-/** The most timestamps (ms) in any one-second window: at most the bucket (1) plus a second's refill (1). */
-function maxPerSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= 1000) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
-}
 
 leakScanTest(scan, ['stream key', 'SRT passphrase', 'private key']);

@@ -1,40 +1,20 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Aws, CfnOutput, CfnResource, CustomResource, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { removeEchoApps, synthEchoApp } from './echo-app';
+import { echoDeployments, synthEchoApp } from './echo-app';
 import { FakeSecretsManager } from './fake-secrets-manager';
-import { CREATE_FAILED_MARKER, deploy, type Deployment, type HarnessOptions, type LogEntry, type StepRecord } from './index';
+import { CREATE_FAILED_MARKER, type LogEntry, type StepRecord } from './index';
 
 // Every test deploys a tiny app (CustomResourceProvider + fixtures/echo-handler) through the
 // harness: each invocation is a real child process running the synthesized asset, the CDK
 // response wrapper included, answering over HTTPS.
 
-let stateDir: string;
-let deployments: Deployment[];
+const echo = echoDeployments();
 
-beforeEach(() => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-state-'));
-  deployments = [];
-});
+const leftovers = echo.leftovers;
 
-afterEach(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
-afterAll(() => removeEchoApps());
-
-/** What the handler keeps (one file per physical resource). */
-const leftovers = () => fs.readdirSync(stateDir).map(decodeURIComponent).sort();
-
-async function deployApp(dir: string, options: HarnessOptions = {}): Promise<Deployment> {
-  // No IAM endpoint here (a fake Secrets Manager at most): the provider's role keeps a made-up identity.
-  const d = await deploy(dir, 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options });
-  deployments.push(d);
-  return d;
-}
+const deployApp = echo.deploy;
 
 const find = (records: readonly StepRecord[], logicalId: string, requestType: string, phase?: string) =>
   records.filter((r) => r.logicalId === logicalId && r.requestType === requestType && (phase === undefined || r.phase === phase));
@@ -110,7 +90,7 @@ describe('create, update, destroy', () => {
       AWS_ENDPOINT_URL_IVS: 'http://127.0.0.1:1/ivs',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
       ECHO_FUNCTION_VAR: 'set-by-the-template',
-      HARNESS_STATE_DIR: stateDir,
+      HARNESS_STATE_DIR: echo.stateDir,
       JEST_WORKER_ID: null,
       HOME: null,
     });
@@ -261,7 +241,7 @@ test('a failed update rolls back: Update back to the old properties for the upda
   expect(bBack.oldProperties).toMatchObject({ FailOn: 'Update', Value: '2' });
   // the stack and the handler's state are back at the old properties
   expect(d.resource('A')!.properties.Value).toBe('1');
-  expect(JSON.parse(fs.readFileSync(path.join(stateDir, 'echo-A-a'), 'utf8')).Value).toBe('1');
+  expect(JSON.parse(fs.readFileSync(path.join(echo.stateDir, 'echo-A-a'), 'utf8')).Value).toBe('1');
   expect(r.outputs).toEqual(d.results[0].outputs);
 
   // AND the stack can still be updated and destroyed

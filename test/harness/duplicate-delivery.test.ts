@@ -1,37 +1,15 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { removeEchoApps, synthEchoApp } from './echo-app';
-import { deploy, type Deployment, type DuplicateDelivery, type HarnessOptions, type StepRecord } from './index';
+import { echoDeployments, synthEchoApp } from './echo-app';
+import { type DuplicateDelivery, type StepRecord } from './index';
 
 // Lambda may deliver an asynchronous event more than once: the same event (same RequestId and
 // ResponseURL) reaches a second invocation, one after the other or both at once, and both answer
 // on the one ResponseURL. Which answer CloudFormation takes is an option (first / last).
 
-let stateDir: string;
-let deployments: Deployment[];
+const echo = echoDeployments();
 
-beforeEach(() => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-state-'));
-  deployments = [];
-});
+const leftovers = echo.leftovers;
 
-afterEach(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
-afterAll(() => removeEchoApps());
-
-const leftovers = () => fs.readdirSync(stateDir).map(decodeURIComponent).sort();
-
-async function deployApp(dir: string, options: HarnessOptions): Promise<Deployment> {
-  const d = await deploy(dir, 'EchoStack', {
-    environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options,
-  });
-  deployments.push(d);
-  return d;
-}
+const deployApp = echo.deploy;
 
 const one = (records: readonly StepRecord[], logicalId: string, requestType: string) => {
   const found = records.filter((r) => r.logicalId === logicalId && r.requestType === requestType);

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type Deployment, deploy } from './deployment';
+import type { HarnessOptions } from './types';
 
 export const ECHO_HANDLER_DIR = path.join(__dirname, 'fixtures', 'echo-handler');
 
@@ -58,4 +60,39 @@ export function synthEchoApp(build: (app: EchoApp) => void, stackName = 'EchoSta
   });
   app.synth();
   return outdir;
+}
+
+/** A test file's echo deployments: a fresh state directory per test, every deployment closed after it. */
+export interface EchoDeployments {
+  /** Deploys `dir` (the echo handler keeps its state in this test's directory), closed after the test. */
+  deploy(dir: string, options?: HarnessOptions): Promise<Deployment>;
+  /** What the echo handler keeps: one file per physical resource, by physical ID. */
+  leftovers(): string[];
+  /** This test's state directory. */
+  readonly stateDir: string;
+}
+
+/** Registers the hooks of echo deployments in a test file (call at its top level). */
+export function echoDeployments(): EchoDeployments {
+  let stateDir = '';
+  let deployments: Deployment[] = [];
+  beforeEach(() => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-state-'));
+    deployments = [];
+  });
+  afterEach(async () => {
+    await Promise.all(deployments.map((d) => d.close()));
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+  afterAll(() => removeEchoApps());
+  return {
+    async deploy(dir, options = {}) {
+      // No IAM endpoint here (a fake Secrets Manager at most): the provider's role keeps a made-up identity.
+      const d = await deploy(dir, 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options });
+      deployments.push(d);
+      return d;
+    },
+    leftovers: () => fs.readdirSync(stateDir).map(decodeURIComponent).sort(),
+    get stateDir() { return stateDir; },
+  };
 }

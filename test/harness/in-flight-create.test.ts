@@ -2,29 +2,12 @@
 // (`inFlightCreates`): CloudFormation "will stop waiting for the Create call to complete and send you
 // a `Delete` event ... and will invent" a physical ID `<stackname>-<logicalId>-<suffix>` (aws-cdk-lib,
 // custom-resources README, "Important cases to handle"), or, as the harness did before, waits.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { removeEchoApps, synthEchoApp } from './echo-app';
-import { deploy, type Deployment, type HarnessOptions } from './index';
+import { echoDeployments, synthEchoApp } from './echo-app';
+import { type HarnessOptions } from './index';
 
-let stateDir: string;
-let deployments: Deployment[];
+const echo = echoDeployments();
 
-beforeEach(() => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-state-'));
-  deployments = [];
-});
-
-afterEach(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
-afterAll(() => removeEchoApps());
-
-/** What the echo handler keeps (one file per physical resource). */
-const leftovers = () => fs.readdirSync(stateDir).map(decodeURIComponent).sort();
+const leftovers = echo.leftovers;
 
 /** Slow (a create of 3 s) and Bad (fails at once), independent of each other. */
 const app = () => synthEchoApp(({ echo }) => {
@@ -32,11 +15,7 @@ const app = () => synthEchoApp(({ echo }) => {
   echo('Bad', { Name: 'bad', FailOn: 'Create', FailMessage: 'bad refused' });
 });
 
-async function deployApp(options: HarnessOptions): Promise<Deployment> {
-  const d = await deploy(app(), 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options });
-  deployments.push(d);
-  return d;
-}
+const deployApp = (options: HarnessOptions) => echo.deploy(app(), options);
 
 test('cancel: the running Create is cancelled, its Delete carries an invented physical ID, and what the Create then makes is left', async () => {
   // WHEN the stack is created and Bad fails while Slow's Create runs

@@ -4,36 +4,15 @@
 // resource gets no reverse Update, keeps its old physical id, and the new physical id is deleted in
 // the rollback's cleanup, after every reverse Update. Run under every undocumented choice
 // (`replacementRollback`: the Delete's properties, whether Retain keeps the new one).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { removeEchoApps, synthEchoApp } from './echo-app';
-import { deploy, type Deployment, type HarnessOptions, REPLACEMENT_ROLLBACK_VARIANTS, type StepRecord } from './index';
+import { echoDeployments, synthEchoApp } from './echo-app';
+import { REPLACEMENT_ROLLBACK_VARIANTS, type StepRecord } from './index';
 
-let stateDir: string;
-let deployments: Deployment[];
+const echo = echoDeployments();
 
-beforeEach(() => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-state-'));
-  deployments = [];
-});
+const leftovers = echo.leftovers;
 
-afterEach(async () => {
-  await Promise.all(deployments.map((d) => d.close()));
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
-afterAll(() => removeEchoApps());
-
-/** What the echo handler keeps (one file per physical resource). */
-const leftovers = () => fs.readdirSync(stateDir).map(decodeURIComponent).sort();
-
-async function deployApp(dir: string, options: HarnessOptions = {}): Promise<Deployment> {
-  const d = await deploy(dir, 'EchoStack', { environment: { HARNESS_STATE_DIR: stateDir }, skipTypes: ['AWS::IAM::Role', 'AWS::IAM::Policy'], ...options });
-  deployments.push(d);
-  return d;
-}
+const deployApp = echo.deploy;
 
 const steps = (records: readonly StepRecord[], logicalId: string, requestType?: string, phase?: string) => records.filter((r) =>
   r.logicalId === logicalId && (requestType === undefined || r.requestType === requestType) && (phase === undefined || r.phase === phase));
