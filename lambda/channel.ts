@@ -51,28 +51,31 @@ const RESETS: ChannelSettings = {
 };
 
 export const channel: ResourceHandler<ChannelProps> = {
+  claims: true,
+
   async onCreate(session, props) {
     if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = props.Name || '(unnamed channel)';
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
-    const { resource: created, made } = await createOnce(session, session.ivs(create, target), (answer) => answer.channel?.arn, {
+    return createOnce(session, () => session.ivs(create, target), (answer) => answer.channel?.arn, {
       list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
       get: async (arn) => ({
         channel: must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel'),
         streamKey: await channelStreamKey(session, arn, true),
       }),
       delete: (arn) => deleteChannel(session, arn, false),
+    }, async (created, made) => {
+      const ivsChannel = must(created.channel, 'channel');
+      const arn = must(ivsChannel.arn, 'channel ARN');
+      const key = created.streamKey ?? {};
+      const secretArn = props.SecretArn;
+      if (secretArn) {
+        const write = () => writeStreamSecret(session, secretArn, ivsChannel, key);
+        // A channel another delivery of this event made is that delivery's to undo.
+        await (made ? undoOnFailure(`channel ${arn}`, write, () => deleteChannel(session.forCleanup(), arn, false)) : write());
+      }
+      return channelResponse(ivsChannel, key, props);
     });
-    const ivsChannel = must(created.channel, 'channel');
-    const arn = must(ivsChannel.arn, 'channel ARN');
-    const key = created.streamKey ?? {};
-    const secretArn = props.SecretArn;
-    if (secretArn) {
-      const write = () => writeStreamSecret(session, secretArn, ivsChannel, key);
-      // A channel another delivery of this event made is that delivery's to undo.
-      await (made ? undoOnFailure(`channel ${arn}`, write, () => deleteChannel(session.forCleanup(), arn, false)) : write());
-    }
-    return channelResponse(ivsChannel, key, props);
   },
 
   async onUpdate(session, arn, props, oldProps) {

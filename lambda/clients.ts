@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, Command, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { CLAIM_PREFIX } from '../lib/contract';
 import { CallError, errorText, must } from './errors';
 import { logCall } from './log';
 import type { CustomResourceEvent, LambdaContext } from './types';
@@ -97,6 +98,7 @@ interface SessionParts {
   readonly account: string;
   readonly resourceName: string;
   readonly started: string;
+  readonly claimBase: string;
 }
 
 export class Session {
@@ -112,6 +114,7 @@ export class Session {
       account: event.StackId.split(':')[4] ?? '',
       resourceName: `${event.StackId.split('/')[1] ?? ''}/${event.LogicalResourceId}`,
       started: Date.now().toString(36),
+      claimBase: claimBase(event),
     });
   }
 
@@ -130,6 +133,11 @@ export class Session {
   private readonly ivsClient: IvsClient;
   private readonly secretsClient: SecretsManagerClient;
   private readonly attempts: AttemptLog;
+
+  /** The Secrets Manager name of this resource's claim of one generation (claim.ts). */
+  claimName(generation: number): string {
+    return `${this.parts.claimBase}.${generation}`;
+  }
 
   private constructor(private readonly parts: SessionParts) {
     ({ deadline: this.deadline, requestId: this.requestId, roleSessionName: this.roleSessionName, account: this.account,
@@ -282,6 +290,15 @@ function sessionName(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResour
   const room = MAX_SESSION_NAME - 'cdk-ivs.'.length - hash.length - 2;
   const logical = logicalId.slice(0, Math.max(room - stackName.length, room - 16));
   return `cdk-ivs.${stackName.slice(0, room - logical.length)}-${hash}.${logical}`;
+}
+
+/**
+ * `CLAIM_PREFIX/<stack name>/<hash of the stack ID and logical ID>`: the provider role may touch the
+ * claims of its own stack only (lib/provider.ts), and a stack made again under the same name has others.
+ */
+function claimBase(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId'>): string {
+  const hash = createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}`).digest('hex').slice(0, 32);
+  return `${CLAIM_PREFIX}/${event.StackId.split('/')[1] ?? 'stack'}/${hash}`;
 }
 
 /** The operation's name, from the command's static schema `[kind, namespace, name, ...]`. */

@@ -10,6 +10,7 @@ import {
 import type { MetadataBearer } from '@smithy/types';
 import { CHANNEL_ATTRIBUTES, REQUEST_TAG } from '../lib/contract';
 import type { Session } from './clients';
+import { oneAtATime } from './claim';
 import { CallError, NOT_FOUND, isCode, undoOnFailure } from './errors';
 import type { HandlerResponse } from './types';
 
@@ -20,6 +21,8 @@ export interface ResourceHandler<P> {
   onCreate(session: Session, props: P): Promise<HandlerResponse>;
   onUpdate(session: Session, physicalId: string, props: P, oldProps: P): Promise<HandlerResponse>;
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
+  /** Creates under a claim (createOnce, not `unique`): a Delete after a create that never answered deletes its claims. */
+  readonly claims?: boolean;
 }
 
 /**
@@ -50,48 +53,82 @@ export interface RequestResources<T> {
 }
 
 /**
- * Awaits a create (tagged with createTags) so that it leaves one resource, and every delivery of the
- * event answers the same one. Lambda delivers an asynchronous event at least once, and retries an
+ * Makes a resource once (a create tagged with createTags) so that every delivery of the event answers the
+ * same one, then runs `finish` on it. Lambda delivers an asynchronous event at least once, and retries an
  * invocation that failed (Lambda developer guide, asynchronous invocation), so two deliveries of one
  * Create can run one after the other or at once; and the SDK may retry a create whose answer was lost.
+ * Deliveries at once take turns (oneAtATime: one creates, another waits for it and takes what it made).
  * After every create the resources tagged with this request are listed (again, until the list shows the
  * one the create answered: reads lag), the one made first is kept (then the lowest ARN), the others are
- * deleted, and the kept one answers: each delivery, seeing the same list, keeps the same one. One list
- * call per create; it has a rate quota of its own, as large as the create's (IVS service quotas), so it
- * does not slow a deploy down. Where IVS itself refuses a second one (`unique`), only its refusal sweeps.
- * `made`: whether this delivery made the one answered (only then may it undo it, or write its secret).
+ * deleted, and the kept one answers: a delivery after another one finished keeps what that one made. One
+ * list call per create; it has a rate quota of its own, as large as the create's (IVS service quotas), so
+ * it does not slow a deploy down. Where IVS itself refuses a second one (`unique`), only its refusal
+ * sweeps, and no claim is needed. `made` (to `finish`): whether this delivery made the one answered (only
+ * then may it undo it, or write its secret).
  */
-export async function createOnce<T extends MetadataBearer>(
-  session: Session, create: Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
-): Promise<{ readonly resource: Omit<T, '$metadata'>; readonly made: boolean }> {
+export async function createOnce<T extends MetadataBearer, R>(
+  session: Session, create: () => Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
+  finish: (resource: Omit<T, '$metadata'>, made: boolean) => Promise<R>,
+): Promise<R> {
+  if (resources.unique) {
+    const { resource, made } = await createAndSweep(session, create, arnOf, resources);
+    return finish(resource, made);
+  }
+  return oneAtATime(session, async (owner) => {
+    const { resource, made, arn } = owner ? await createAndSweep(session, create, arnOf, resources) : await takeMade(session, resources);
+    return { result: await finish(resource, made), undo: made && arn ? () => resources.delete(arn) : undefined };
+  });
+}
+
+type Made<T> = { readonly resource: Omit<T, '$metadata'>; readonly made: boolean; readonly arn?: string };
+
+async function createAndSweep<T extends MetadataBearer>(
+  session: Session, create: () => Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
+): Promise<Made<T>> {
   let created: T | undefined;
   let refused: CallError | undefined;
   try {
-    created = await create;
-    if (resources.unique) return { resource: created, made: true };
+    created = await create();
+    if (resources.unique) return { resource: created, made: true, arn: arnOf(created) };
   } catch (error) {
     if (!(error instanceof CallError && resources.refusals?.includes(error.code))) throw error;
     refused = error;
   }
   const answered = created && arnOf(created);
   if (created && answered === undefined) return { resource: created, made: true }; // the caller names what is missing
-  const sweep = async () => {
-    const mine = await eventually(session, async () => (await resources.list()).flatMap((r) => {
-      const tag = r.tags?.[REQUEST_TAG];
-      const started = tag?.split(' ')[1] ?? '';
-      return r.arn && requestOf(tag) === session.requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
-    }), (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
-    const keep = [...mine].sort((x, y) => x.order - y.order || (x.arn < y.arn ? -1 : 1))[0] ?? (answered && { arn: answered, started: session.started });
-    for (const { arn } of mine) if (arn !== keep?.arn) await resources.delete(arn);
-    return keep;
-  };
   // The resource the create answered with is this request's too: if the sweep fails, it goes as well.
-  const keep = answered ? await undoOnFailure(answered, sweep, () => resources.delete(answered)) : await sweep();
+  const keep = answered
+    ? await undoOnFailure(answered, () => sweep(session, resources, answered), () => resources.delete(answered))
+    : await sweep(session, resources);
   if (keep === undefined) throw refused;
   // Made here: answered, or found with this invocation's tag (an attempt whose answer was lost).
   const made = keep.started === session.started;
-  if (created && keep.arn === answered) return { resource: created, made };
-  return { resource: await resources.get(keep.arn), made };
+  if (created && keep.arn === answered) return { resource: created, made, arn: keep.arn };
+  return { resource: await resources.get(keep.arn), made, arn: keep.arn };
+}
+
+/** What another delivery of this event made, once it let go of its claim: this one makes nothing. */
+async function takeMade<T>(session: Session, resources: RequestResources<T>): Promise<Made<T>> {
+  const keep = await sweep(session, resources);
+  if (keep === undefined) {
+    throw new Error('another delivery of this event was making it and made none (its reason says why); deploy again');
+  }
+  return { resource: await resources.get(keep.arn), made: keep.started === session.started, arn: keep.arn };
+}
+
+/**
+ * Lists the resources tagged with this request (until the list shows `answered`, or any), deletes all
+ * but the one made first, and returns that one.
+ */
+async function sweep<T>(session: Session, resources: RequestResources<T>, answered?: string): Promise<{ arn: string; started: string } | undefined> {
+  const mine = await eventually(session, async () => (await resources.list()).flatMap((r) => {
+    const tag = r.tags?.[REQUEST_TAG];
+    const started = tag?.split(' ')[1] ?? '';
+    return r.arn && requestOf(tag) === session.requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
+  }), (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
+  const keep = [...mine].sort((x, y) => x.order - y.order || (x.arn < y.arn ? -1 : 1))[0] ?? (answered && { arn: answered, started: session.started });
+  for (const { arn } of mine) if (arn !== keep?.arn) await resources.delete(arn);
+  return keep || undefined;
 }
 
 /**

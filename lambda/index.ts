@@ -4,6 +4,7 @@
 
 import { FIELDS, RESOURCE_TYPES } from '../lib/contract';
 import { channel } from './channel';
+import { releaseAll } from './claim';
 import { channelLookup } from './channel-lookup';
 import { Session } from './clients';
 import { ResourceHandler } from './common';
@@ -66,8 +67,11 @@ async function dispatch<S extends Schema>(
     case 'Delete':
       // A create that never answered leaves CloudFormation a physical ID of its own making (custom
       // resource request objects: PhysicalResourceId is the provider's, "or a CloudFormation-generated
-      // ID" otherwise): it names nothing in IVS, and nothing was made under it.
-      if (!IVS_ARN.test(physicalId)) return { PhysicalResourceId: physicalId };
+      // ID" otherwise): it names nothing in IVS. A claim its invocation held (claim.ts) is deleted.
+      if (!IVS_ARN.test(physicalId)) {
+        if (resource.claims) await releaseAll(stackSession);
+        return { PhysicalResourceId: physicalId };
+      }
       await resource.onDelete(session, physicalId, props);
       return { PhysicalResourceId: physicalId };
     default:

@@ -22,6 +22,8 @@ import type { HandlerResponse } from './types';
 type KeyPairProps = Props<typeof PLAYBACK_KEY_PAIR_FIELDS>;
 
 export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
+  claims: true,
+
   onCreate: importKeyPair,
 
   async onUpdate(session, arn, props, oldProps) {
@@ -67,7 +69,7 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
   const target = props.Name || '(unnamed key pair)';
   const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
-  const { resource: imported, made } = await createOnce(session, session.ivs(create, target), (answer) => answer.keyPair?.arn, {
+  return createOnce(session, () => session.ivs(create, target), (answer) => answer.keyPair?.arn, {
     list: () => listAll((nextToken) => session.ivs(new ListPlaybackKeyPairsCommand({ nextToken }), target), (page) => page.keyPairs),
     get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }),
     delete: (arn) => deleteKeyPair(session, arn),
@@ -75,18 +77,19 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
     // of one's own is one pair by itself; a generated key differs at every delivery.
     refusals: ['ConflictException', 'ServiceQuotaExceededException'],
     unique: generated === undefined,
+  }, async (imported, made) => {
+    const keyPair = must(imported.keyPair, 'key pair');
+    const arn = must(keyPair.arn, 'key pair ARN');
+    // A pair another delivery of this event generated has its private key in the secret already.
+    if (generated && secretArn && made) {
+      const value: PlaybackKeyPairSecretValue = { playbackKeyPairArn: arn, ...generated };
+      await undoOnFailure(`playback key pair ${arn}`,
+        // The version is named after the pair, so a Delete of the pair finds it (restorePrevious).
+        () => writeSecret(session, secretArn, value, arn),
+        () => deleteKeyPair(session.forCleanup(), arn));
+    }
+    return keyPairResponse(keyPair);
   });
-  const keyPair = must(imported.keyPair, 'key pair');
-  const arn = must(keyPair.arn, 'key pair ARN');
-  // A pair another delivery of this event generated has its private key in the secret already.
-  if (generated && secretArn && made) {
-    const value: PlaybackKeyPairSecretValue = { playbackKeyPairArn: arn, ...generated };
-    await undoOnFailure(`playback key pair ${arn}`,
-      // The version is named after the pair, so a Delete of the pair finds it (restorePrevious).
-      () => writeSecret(session, secretArn, value, arn),
-      () => deleteKeyPair(session.forCleanup(), arn));
-  }
-  return keyPairResponse(keyPair);
 }
 
 /** An ECDSA P-384 key pair in PEM, as IVS playback authorization expects. */

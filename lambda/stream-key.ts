@@ -91,22 +91,23 @@ async function adoptKey(session: Session, props: StreamKeyProps, key: StreamKey)
 async function createKey(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
   const channelArn = channelArnOf(props);
   const create = new CreateStreamKeyCommand({ channelArn, tags: createTags(session, props.Tags) });
-  const { resource: created, made } = await createOnce(session, session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
+  return createOnce(session, () => session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
     list: () => listAll((nextToken) => session.ivs(new ListStreamKeysCommand({ channelArn, nextToken }), channelArn), (page) => page.streamKeys),
     get: async (arn) => ({ streamKey: await getKey(session, arn) }),
     delete: (arn) => deleteKey(session, arn),
     // One key per channel: a second create is refused, and the key found is this request's.
     refusals: ['ServiceQuotaExceededException'],
     unique: true,
+  }, async (created, made) => {
+    const key = must(created.streamKey, 'stream key');
+    const arn = must(key.arn, 'stream key ARN');
+    const secretArn = props.SecretArn;
+    if (secretArn) {
+      const write = () => writeKeySecret(session, props, secretArn, key);
+      await (made ? undoOnFailure(`stream key ${arn}`, write, () => deleteKey(session.forCleanup(), arn)) : write());
+    }
+    return keyResponse(props, key);
   });
-  const key = must(created.streamKey, 'stream key');
-  const arn = must(key.arn, 'stream key ARN');
-  const secretArn = props.SecretArn;
-  if (secretArn) {
-    const write = () => writeKeySecret(session, props, secretArn, key);
-    await (made ? undoOnFailure(`stream key ${arn}`, write, () => deleteKey(session.forCleanup(), arn)) : write());
-  }
-  return keyResponse(props, key);
 }
 
 async function writeKeySecret(session: Session, props: StreamKeyProps, secretArn: string, key: StreamKey): Promise<void> {

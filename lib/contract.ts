@@ -201,6 +201,13 @@ export const SECRET_OWNER_TAG = 'cdk-ivs:stack';
  */
 export const REQUEST_TAG = 'cdk-ivs:request';
 
+/**
+ * Prefix of the names of the short-lived secrets through which one delivery of a Create event at a time
+ * creates (lambda/claim.ts): `<prefix>/<stack name>/...`. They hold no value and are deleted before the
+ * create answers.
+ */
+export const CLAIM_PREFIX = 'cdk-ivs/claims';
+
 /** RTMPS ingest URL of an ingest endpoint, as IVS documents it. */
 export function rtmpsIngestUrl(ingestEndpoint: string): string {
   return `rtmps://${ingestEndpoint}:443/app/`;

@@ -57,6 +57,8 @@ export const REFERENCE: { readonly [action: string]: readonly ReferenceResourceT
   'ivs:TagResource': TAGGABLE,
   'ivs:UntagResource': TAGGABLE,
   'ivs:UpdateChannel': required('Channel'),
+  'secretsmanager:CreateSecret': required('Secret'),
+  'secretsmanager:DeleteSecret': required('Secret'),
   'secretsmanager:DescribeSecret': required('Secret'),
   'secretsmanager:PutSecretValue': required('Secret'),
   'secretsmanager:UpdateSecretVersionStage': required('Secret'),
@@ -89,7 +91,15 @@ export const HANDLER_ACTIONS: { readonly [action: string]: readonly ResourceType
   'secretsmanager:PutSecretValue': 'required',
   'secretsmanager:DescribeSecret': 'required',
   'secretsmanager:UpdateSecretVersionStage': 'required',
+  'secretsmanager:CreateSecret': 'required',
+  'secretsmanager:DeleteSecret': 'required',
 };
+
+/** The Secrets Manager actions on the secrets the constructs create (granted on those only: lib/provider.ts). */
+export const OWN_SECRET_ACTIONS: readonly string[] = ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'];
+
+/** The Secrets Manager actions on claims (lambda/claim.ts), granted on the stack's claim names only. */
+export const CLAIM_ACTIONS: readonly string[] = ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:DeleteSecret'];
 
 /**
  * The resource types an action is granted on: the reference's required ones, or the optional ones the handler uses
@@ -108,13 +118,16 @@ export function grantedResourceTypes(action: string, reference = REFERENCE, uses
   return types as ResourceTypeName[];
 }
 
-/** Every resource of one type in an account and region (default: the stack's), from the reference's ARN format. */
-export function resourceArns(type: ResourceTypeName, region: string = Aws.REGION, account: string = Aws.ACCOUNT_ID): string {
+/**
+ * Every resource of one type in an account and region (default: the stack's), from the reference's ARN format; `id`
+ * narrows the resource ID (default: `*`).
+ */
+export function resourceArns(type: ResourceTypeName, region: string = Aws.REGION, account: string = Aws.ACCOUNT_ID, id = '*'): string {
   return RESOURCE_ARN_FORMATS[type]
     .replace('${Partition}', Aws.PARTITION)
     .replace('${Region}', region)
     .replace('${Account}', account)
-    .replace(/\$\{(ResourceId|SecretId)\}/, '*');
+    .replace(/\$\{(ResourceId|SecretId)\}/, id);
 }
 
 /** Sid of the statement that grants the actions on one resource type. */

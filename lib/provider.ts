@@ -20,8 +20,8 @@ import {
 } from 'aws-cdk-lib';
 import { CfnSecret, ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
-import { FIELDS, REQUEST_TAG, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
-import { resourceArns, statementsByResourceType } from './iam-reference';
+import { CLAIM_PREFIX, FIELDS, REQUEST_TAG, RESOURCE_TYPES, ResourceKind, SECRET_OWNER_TAG } from './contract';
+import { CLAIM_ACTIONS, OWN_SECRET_ACTIONS, resourceArns, statementsByResourceType } from './iam-reference';
 import { checkRenderedTags, checkTags } from './validation';
 
 /** Construct id of the provider, a child of the stack. */
@@ -55,19 +55,26 @@ export function ivsStatements(options: { regions?: string[]; account?: string; a
 }
 
 /**
- * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): the IVS statements, and the
- * handler's Secrets Manager actions only on secrets of the stack's account and region tagged with this stack's ID (the
- * secrets these constructs create; the reference lists the `secretsmanager:ResourceTag/tag-key` condition key for each).
+ * The provider role's statements (raw IAM JSON, as CustomResourceProvider takes them): the IVS statements; the
+ * handler's Secrets Manager actions on secrets of the stack's account and region tagged with this stack's ID (the
+ * secrets these constructs create; the reference lists the `secretsmanager:ResourceTag/tag-key` condition key for
+ * each); and its claims (lambda/claim.ts), by name: those under CLAIM_PREFIX/<this stack's name>/.
  */
 export function providerPolicyStatements(): any[] {
   return [
     ...ivsStatements(),
-    ...statementsByResourceType('secretsmanager').map((statement) => ({
+    ...statementsByResourceType('secretsmanager', (action) => OWN_SECRET_ACTIONS.includes(action)).map((statement) => ({
       Sid: statement.sid,
       Effect: 'Allow',
       Action: statement.actions,
       Resource: resourceArns(statement.type),
       Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: Aws.STACK_ID } },
+    })),
+    ...statementsByResourceType('secretsmanager', (action) => CLAIM_ACTIONS.includes(action)).map((statement) => ({
+      Sid: 'OwnClaims',
+      Effect: 'Allow',
+      Action: statement.actions,
+      Resource: resourceArns(statement.type, Aws.REGION, Aws.ACCOUNT_ID, `${CLAIM_PREFIX}/${Aws.STACK_NAME}/*`),
     })),
   ];
 }

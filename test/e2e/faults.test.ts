@@ -624,16 +624,18 @@ describe('quotas and credentials', () => {
         + 'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     },
   ]) {
-    scenario(scan, `wrong credentials (${wrong.what}): the reason shows IVS's refusal, and nothing was created`, async (s) => {
-      // GIVEN the Lambda gets credentials IVS refuses (CloudFormation's own are fine)
+    scenario(scan, `wrong credentials (${wrong.what}): the reason shows the service's refusal, and nothing was created`, async (s) => {
+      // GIVEN the Lambda gets credentials AWS refuses (CloudFormation's own are fine)
       // WHEN deployed
       const d: Deployment = await s.deploy(channelStack(s, 'e2e-credentials'), 'E2e', { credentials: wrong.credentials });
 
-      // THEN
+      // THEN the first call, the create's claim (Secrets Manager), was refused: its words, and no IVS call
       expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
       const failed = step(d.result, 'Channel', { resourceType: CHANNEL, requestType: 'Create' });
-      expect(failed.reason).toBe(`${CHANNEL} ${failed.logicalId} (e2e-credentials): CreateChannel failed: ${wrong.error}`);
-      expect(s.emulator.calls({ service: 'ivs' }).map((e) => [e.operation, e.status, e.account])).toEqual([['CreateChannel', 403, undefined]]);
+      expect(failed.reason).toBe(`${CHANNEL} ${failed.logicalId} (e2e-credentials): CreateSecret failed: ${wrong.error}`);
+      const unauthenticated = s.emulator.log.filter((e) => e.account === undefined && (e.service === 'secretsmanager' || e.service === 'ivs'));
+      expect(unauthenticated.map((e) => [e.service, e.operation, e.status])).toEqual([['secretsmanager', 'CreateSecret', 400]]);
+      expect(s.emulator.calls({ service: 'ivs' })).toEqual([]);
       s.expectNothingLeft();
     });
   }

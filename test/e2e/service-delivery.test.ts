@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CreateChannelCommand, DeleteChannelCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
 import { Channel, PlaybackKeyPair, StreamKey } from 'cdk-ivs';
-import type { PlaybackKeyPairSecretValue, StreamSecretValue } from '../../lib/contract';
+import { CLAIM_PREFIX, type PlaybackKeyPairSecretValue, type StreamSecretValue } from '../../lib/contract';
 import { VISIBILITY_NAMED_VARIANTS } from '../emulator';
 import type { Deployment } from '../harness';
 import { LeakScan, type Scenario, leakScanTest, logicalIdOf, maxPerSecond, step } from './helpers';
@@ -40,15 +40,29 @@ function expectOneOfEach(s: Scenario, d: Deployment, keyless: string): void {
 }
 
 /**
- * Two deliveries at once can still answer two IDs when the later-started one's create reaches IVS first (README,
- * "Retries, duplicates and rollbacks"; issue 7 stays open for it): those cases fail in about one run of three, so
- * they run only with CDK_IVS_RACES=1 (`npm run test:races`), not in `npm test`.
+ * How the two deliveries meet: one after the other; at once (CloudFormation taking the first answer or the last);
+ * and at once with the second starting 300 ms later while the first one's creates take 2 s to reach IVS, so the
+ * later delivery would create first (a claim deleted without recovery then reads as not found: describeWhilePurging).
  */
-const DELIVERIES = [['sequential', 'first'], ...(process.env.CDK_IVS_RACES ? [['concurrent', 'first'], ['concurrent', 'last']] : [])] as const;
+const DELIVERIES: ReadonlyArray<{
+  readonly mode: 'sequential' | 'concurrent'; readonly duplicateAnswers: 'first' | 'last'; readonly staggerMs?: number;
+  readonly describeWhilePurging?: 'deleted' | 'not-found';
+}> = [
+  { mode: 'sequential', duplicateAnswers: 'first' },
+  { mode: 'concurrent', duplicateAnswers: 'first' },
+  { mode: 'concurrent', duplicateAnswers: 'last' },
+  { mode: 'concurrent', duplicateAnswers: 'first', staggerMs: 300, describeWhilePurging: 'not-found' },
+];
+
+/** The claims (lambda/claim.ts) the emulator holds, but those being deleted. */
+function claims(s: Scenario): string[] {
+  return [...s.emulator.state.secrets.values()].filter((x) => x.name.startsWith(`${CLAIM_PREFIX}/`) && !x.purging).map((x) => x.name);
+}
 
 describe('the same Create delivered twice', () => {
-  for (const [mode, duplicateAnswers] of DELIVERIES as ReadonlyArray<readonly ['sequential' | 'concurrent', 'first' | 'last']>) {
-    modeScenario(scan, `${mode}, CloudFormation taking the ${duplicateAnswers} answer: one channel, one generated pair, one stream key, and both deliveries answer its ID`, async (s, deploy) => {
+  for (const { mode, duplicateAnswers, staggerMs, describeWhilePurging } of DELIVERIES) {
+    const how = staggerMs ? `${mode}, the second ${staggerMs} ms later while the first one's creates take 2 s` : mode;
+    modeScenario(scan, `${how}, CloudFormation taking the ${duplicateAnswers} answer: one channel, one generated pair, one stream key, and both deliveries answer its ID`, async (s, deploy) => {
       // GIVEN a channel, a generated pair and a StreamKey on a keyless channel, every Create delivered twice
       const keyless = await keylessChannel(s, 'e2e-keyless');
       const dir = s.synthStack((stack) => {
@@ -56,29 +70,36 @@ describe('the same Create delivered twice', () => {
         new PlaybackKeyPair(stack, 'Pair', { playbackKeyPairName: 'e2e-twice' });
         new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'Keyless', keyless), storeStreamKeyInSecret: true });
       });
+      const slowed = staggerMs ? [
+        ...s.emulator.faults.set('CreateChannel', { latencyMs: 2_000, times: 1 }),
+        ...s.emulator.faults.set('ImportPlaybackKeyPair', { latencyMs: 2_000, times: 1 }),
+      ] : [];
 
       // WHEN deployed
-      const d = await deploy(dir, 'E2e', { duplicateDeliveries: [{ requestType: 'Create', mode }], duplicateAnswers });
+      const d = await deploy(dir, 'E2e', { duplicateDeliveries: [{ requestType: 'Create', mode, staggerMs }], duplicateAnswers });
 
       // THEN each was delivered twice, both deliveries succeeded with the same physical ID, and that one exists, once
       expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
+      expect(slowed.map((r) => r.applied)).toEqual(staggerMs ? [1, 1] : []);
       for (const [id, type] of [['Live', CHANNEL], ['Pair', KEY_PAIR], ['Key', STREAM_KEY]]) {
         const created = step(d.result, id, { resourceType: type, requestType: 'Create' });
         expect(created.deliveries).toBe(2);
         expect(answers(created)).toEqual([['SUCCESS', created.physicalId], ['SUCCESS', created.physicalId]]);
       }
       expectOneOfEach(s, d, keyless);
-      // a second resource made by the other delivery was deleted again by the delivery that saw both
       const done = (op: string) => providerCalls(s, op).filter((e) => e.status >= 200 && e.status < 300).length;
       expect(done('CreateChannel') - done('DeleteChannel')).toBe(1);
       expect(done('ImportPlaybackKeyPair') - done('DeletePlaybackKeyPair')).toBe(1);
+      // overlapping for sure (the slowed creates), the second delivery waited for the first and made nothing; no claim is left
+      if (staggerMs) expect([done('CreateChannel'), done('ImportPlaybackKeyPair')]).toEqual([1, 1]);
+      expect(claims(s)).toEqual([]);
 
       // WHEN destroyed THEN nothing is left but the channel made behind the stack's back (its key stays with it)
       expect((await d.destroy()).stackStatus).toBe('DELETE_COMPLETE');
       expect(s.emulator.state.snapshot().channels.map((c) => c.arn)).toEqual([keyless]);
       await s.ivs.send(new DeleteChannelCommand({ arn: keyless }));
       s.expectNothingLeft();
-    }, { emulator: { visibility: { lagMsByType: { 'stream-key': 1_000 } } } });
+    }, { emulator: { visibility: { lagMsByType: { 'stream-key': 1_000 } }, ...(describeWhilePurging && { secretsManager: { describeWhilePurging } }) } });
   }
 });
 

@@ -3,7 +3,7 @@ import {
   CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand,
   SecretsManagerClient, TagResourceCommand, UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { IvsEmulator, startEmulator, TEST_ACCOUNT_ID } from '.';
+import { DEFAULT_SECRETS_MANAGER, IvsEmulator, startEmulator, TEST_ACCOUNT_ID } from '.';
 import { failure } from './sdk-helpers';
 
 let emulator: IvsEmulator;
@@ -80,10 +80,44 @@ test('DeleteSecret schedules deletion (the secret refuses reads), or deletes at 
   expect(scheduled.DeletionDate!.getTime()).toBeGreaterThan(Date.now() + 6 * 86400_000);
   expect((await failure(sm.send(new GetSecretValueCommand({ SecretId: a.arn })))).name).toBe('InvalidRequestException');
   expect((await sm.send(new DescribeSecretCommand({ SecretId: a.arn }))).DeletedDate).toBeInstanceOf(Date);
+  emulator.secretsManager.forceDeleteLagMs = 0;
   await sm.send(new DeleteSecretCommand({ SecretId: b.arn, ForceDeleteWithoutRecovery: true }));
   expect((await failure(sm.send(new DescribeSecretCommand({ SecretId: b.arn })))).name).toBe('ResourceNotFoundException');
   expect(emulator.state.isEmpty()).toBe(true);
   expect(emulator.state.isEmpty({ countScheduledSecrets: true })).toBe(false);
+  emulator.secretsManager.forceDeleteLagMs = DEFAULT_SECRETS_MANAGER.forceDeleteLagMs;
+});
+
+describe.each(['deleted', 'not-found'] as const)('deleted without recovery, DescribeSecret meanwhile %s', (describeWhilePurging) => {
+  afterEach(() => Object.assign(emulator.secretsManager, DEFAULT_SECRETS_MANAGER));
+
+  test('the name stays taken for forceDeleteLagMs, then is free; a forced delete of a secret that does not exist succeeds', async () => {
+    // GIVEN a secret without a value (as a claim is), deleted without recovery, the background deletion taking 300 ms
+    Object.assign(emulator.secretsManager, { forceDeleteLagMs: 300, describeWhilePurging });
+    await sm.send(new CreateSecretCommand({ Name: 'claim', Description: 'holder' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: 'claim', ForceDeleteWithoutRecovery: true }));
+
+    // THEN meanwhile: no new secret of the name, DescribeSecret as configured, nothing counted as left
+    const taken = await failure(sm.send(new CreateSecretCommand({ Name: 'claim' })));
+    expect([taken.name, taken.message]).toEqual(['InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion."]);
+    if (describeWhilePurging === 'deleted') expect((await sm.send(new DescribeSecretCommand({ SecretId: 'claim' }))).DeletedDate).toBeInstanceOf(Date);
+    else expect((await failure(sm.send(new DescribeSecretCommand({ SecretId: 'claim' })))).name).toBe('ResourceNotFoundException');
+    expect(emulator.state.isEmpty({ countScheduledSecrets: true })).toBe(true);
+    await sm.send(new DeleteSecretCommand({ SecretId: 'claim', ForceDeleteWithoutRecovery: true })); // again: fine
+
+    // THEN after the lag the name is free again
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await failure(sm.send(new DescribeSecretCommand({ SecretId: 'claim' })))).name).toBe('ResourceNotFoundException');
+    await sm.send(new CreateSecretCommand({ Name: 'claim' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: 'never-made', ForceDeleteWithoutRecovery: true }));
+  });
+});
+
+test('CreateSecret of a name that exists: ResourceExistsException (a second claim is refused)', async () => {
+  await sm.send(new CreateSecretCommand({ Name: 'once', Description: 'first' }));
+  const second = await failure(sm.send(new CreateSecretCommand({ Name: 'once', Description: 'second' })));
+  expect([second.name, second.message]).toEqual(['ResourceExistsException', 'The operation failed because the secret once already exists.']);
+  expect((await sm.send(new DescribeSecretCommand({ SecretId: 'once' }))).Description).toBe('first');
 });
 
 test('constraint failures answer ValidationException; an unknown target UnknownOperationException', async () => {

@@ -37,12 +37,26 @@ export interface SecretsManagerOptions {
    * documented. 'refused' answers `stageMismatchError`. @default 'refused'
    */
   readonly removeCurrent?: 'refused' | 'allowed';
+  /**
+   * How long (real ms) a name stays taken after DeleteSecret with ForceDeleteWithoutRecovery: "Secrets
+   * Manager performs the actual deletion with an asynchronous background process, so there might be a
+   * short delay before the secret is permanently deleted. If you delete a secret and then immediately
+   * create a secret with the same name, use appropriate back off and retry logic" (API reference).
+   * Meanwhile CreateSecret of the name is refused as for a secret scheduled for deletion. @default 500
+   */
+  readonly forceDeleteLagMs?: number;
+  /**
+   * What DescribeSecret answers for such a secret meanwhile: not documented. 'deleted' describes it with
+   * its DeletedDate; 'not-found' answers ResourceNotFoundException. @default 'deleted'
+   */
+  readonly describeWhilePurging?: 'deleted' | 'not-found';
 }
 
 export type SecretsManagerSettings = { -readonly [K in keyof Required<SecretsManagerOptions>]: Required<SecretsManagerOptions>[K] };
 
 export const DEFAULT_SECRETS_MANAGER: Readonly<SecretsManagerSettings> = {
   maxVersions: 100, versionRetentionMs: 24 * 3600_000, stageMismatchError: 'InvalidRequestException', removeCurrent: 'refused',
+  forceDeleteLagMs: 500, describeWhilePurging: 'deleted',
 };
 
 /** The undocumented choices, each combination (the tests run under each). */
@@ -113,10 +127,19 @@ function find(ctx: SecretsManagerContext, secretId: string, options: { allowDele
     }
   }
   const secret = ctx.state.findSecret(ctx.account, ctx.region, secretId);
-  if (!secret) throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+  if (!secret) {
+    // IAM decides first, on the ARN the request names (policy evaluation logic: a request is authorized, then run).
+    ctx.authorize(guessedArn(ctx, secretId), {});
+    throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+  }
   ctx.authorize(secret.arn, tagMap(secret), { requestTags: options.requestTags });
   if (secret.deletedDate && !options.allowDeleted) throw new ServiceError('InvalidRequestException', MARKED_FOR_DELETION);
   return secret;
+}
+
+/** The ARN a SecretId names, as far as it says: an ARN as given, a name without the suffix it would have. */
+function guessedArn(ctx: SecretsManagerContext, secretId: string): string {
+  return secretId.startsWith('arn:') ? secretId : `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${secretId}`;
 }
 
 function epoch(d: Date): number {
@@ -147,15 +170,16 @@ const CreateSecret: Handler = (ctx, input) => {
     throw new ServiceError('InvalidParameterException', "You can't specify both a binary secret value and a string secret value in the same secret.");
   }
   const existing = ctx.state.findSecret(ctx.account, ctx.region, input.Name);
+  const requestTags = Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+  const arn = existing?.arn ?? secretArn(ctx.region, ctx.account, input.Name);
+  // IAM decides before the service looks at its own state (policy evaluation logic: a request is authorized, then run).
+  ctx.authorize(arn, requestTags, { creating: true, requestTags });
   if (existing) {
     const same = existing.versions.find((v) => v.versionId === input.ClientRequestToken);
     if (same && sameValue(same, input)) return { ARN: existing.arn, Name: existing.name, VersionId: same.versionId }; // an SDK retry
     if (existing.deletedDate) throw new ServiceError('InvalidRequestException', "You can't create this secret because a secret with this name is already scheduled for deletion.");
     throw new ServiceError('ResourceExistsException', `The operation failed because the secret ${input.Name} already exists.`);
   }
-  const requestTags = Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
-  const arn = secretArn(ctx.region, ctx.account, input.Name);
-  ctx.authorize(arn, requestTags, { creating: true, requestTags });
   const hasValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
   const s = ctx.state.addSecret({
     arn,
@@ -328,7 +352,9 @@ const ListSecretVersionIds: Handler = (ctx, input) => {
 
 const DescribeSecret: Handler = (ctx, input) => {
   check(input, { SecretId: SECRET_ID });
-  return describe(find(ctx, input.SecretId, { allowDeleted: true }));
+  const s = find(ctx, input.SecretId, { allowDeleted: true });
+  if (s.purging && ctx.settings.describeWhilePurging === 'not-found') throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+  return describe(s);
 };
 
 const DeleteSecret: Handler = (ctx, input) => {
@@ -336,10 +362,24 @@ const DeleteSecret: Handler = (ctx, input) => {
   if (input.ForceDeleteWithoutRecovery && input.RecoveryWindowInDays !== undefined) {
     throw new ServiceError('InvalidParameterException', "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
   }
-  const s = find(ctx, input.SecretId, { allowDeleted: !!input.ForceDeleteWithoutRecovery });
+  const force = !!input.ForceDeleteWithoutRecovery;
+  // ForceDeleteWithoutRecovery: "If you forcibly delete an already deleted or nonexistent secret, the operation does not
+  // return ResourceNotFoundException" (DeleteSecret API reference); what it returns then is not documented.
+  if (force && !ctx.state.findSecret(ctx.account, ctx.region, input.SecretId)) {
+    ctx.authorize(guessedArn(ctx, String(input.SecretId)), {});
+    return { Name: String(input.SecretId).startsWith('arn:') ? undefined : input.SecretId };
+  }
+  const s = find(ctx, input.SecretId, { allowDeleted: force });
   const now = new Date();
   if (input.ForceDeleteWithoutRecovery) {
-    ctx.state.secrets.delete(s.arn);
+    const lag = ctx.settings.forceDeleteLagMs;
+    if (lag <= 0) {
+      ctx.state.secrets.delete(s.arn);
+    } else if (!s.purging) {
+      s.deletedDate = now;
+      s.purging = true;
+      setTimeout(() => { if (ctx.state.secrets.get(s.arn) === s) ctx.state.secrets.delete(s.arn); }, lag).unref();
+    }
     return { ARN: s.arn, Name: s.name, DeletionDate: epoch(now) };
   }
   s.deletedDate = new Date(now.getTime() + (input.RecoveryWindowInDays ?? 30) * 86400_000);
@@ -349,6 +389,7 @@ const DeleteSecret: Handler = (ctx, input) => {
 const RestoreSecret: Handler = (ctx, input) => {
   check(input, { SecretId: SECRET_ID });
   const s = find(ctx, input.SecretId, { allowDeleted: true });
+  if (s.purging) throw new ServiceError('InvalidRequestException', MARKED_FOR_DELETION);
   s.deletedDate = undefined;
   return { ARN: s.arn, Name: s.name };
 };

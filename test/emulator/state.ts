@@ -102,6 +102,8 @@ export interface SecretRecord {
   lastChangedDate: Date;
   /** Set when DeleteSecret scheduled the deletion (recovery window); the secret still exists. */
   deletedDate?: Date;
+  /** Deleted without recovery, its name still taken until the background deletion ends (secrets-manager.ts). */
+  purging?: boolean;
 }
 
 /** An IAM role (global: no region), as CreateRole made it. */
@@ -360,7 +362,8 @@ export class EmulatorState {
         .map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
       playbackRestrictionPolicies: [...this.playbackRestrictionPolicies.values()]
         .map((r) => ({ arn: r.arn, account: r.account, region: r.region, name: r.name })),
-      secrets: [...this.secrets.values()].map((s) => ({
+      // (a secret deleted without recovery is gone; only its name is still taken for a moment)
+      secrets: [...this.secrets.values()].filter((s) => !s.purging).map((s) => ({
         arn: s.arn,
         account: s.account,
         region: s.region,
@@ -381,7 +384,7 @@ export class EmulatorState {
    * count as gone unless `countScheduledSecrets`; the seeded fixture roles never count).
    */
   isEmpty(options: { countScheduledSecrets?: boolean } = {}): boolean {
-    const secrets = [...this.secrets.values()].filter((s) => options.countScheduledSecrets || !s.deletedDate);
+    const secrets = [...this.secrets.values()].filter((s) => !s.purging && (options.countScheduledSecrets || !s.deletedDate));
     const roles = [...this.roles.values()].filter((r) => !r.fixture);
     return this.channels.size + this.streamKeys.size + this.playbackKeyPairs.size + this.recordingConfigurations.size
       + this.playbackRestrictionPolicies.size + secrets.length + roles.length === 0;

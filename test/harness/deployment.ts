@@ -717,9 +717,12 @@ export class Deployment {
       const redelivery = () => invokeOnce(duplicate?.awsRequestId === 'new' ? randomUUID() : lambdaRequestId);
 
       const runs = (async () => {
-        if (!duplicate) await delivery();
-        else if (duplicate.mode === 'concurrent') await Promise.all([delivery(), redelivery()]);
-        else {
+        if (!duplicate) {
+          await delivery();
+        } else if (duplicate.mode === 'concurrent') {
+          const stagger = duplicate.staggerMs ?? 0;
+          await Promise.all([delivery(), stagger > 0 ? new Promise((resolve) => setTimeout(resolve, stagger)).then(redelivery) : redelivery()]);
+        } else {
           await delivery();
           await redelivery();
         }

@@ -141,6 +141,8 @@ export interface DuplicateDelivery {
   /** `sequential`: the second delivery starts when the first (with its retries) has ended;
    * `concurrent`: both start at once (each takes a `concurrency` slot). */
   readonly mode: 'sequential' | 'concurrent';
+  /** `concurrent` only: the second delivery starts this long (ms) after the first. @default 0 */
+  readonly staggerMs?: number;
   /** The second invocation's Lambda request ID (context.awsRequestId): the first's, or a new one
    * (not documented for a duplicate of the queue). @default 'same' */
   readonly awsRequestId?: 'same' | 'new';

@@ -30,6 +30,9 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       bodies.set(request, Buffer.concat(chunks).toString('utf8'));
+      // The claim of a generated pair's import (lambda/claim.ts): made, then deleted.
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (target === 'secretsmanager.CreateSecret' || target === 'secretsmanager.DeleteSecret') return json(response, 200, { ARN: SECRET_ARN });
       route(request, response);
     });
   });
@@ -83,7 +86,10 @@ test('ThrottlingException twice, then success: retried, reaching both endpoint v
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
   // THEN the throttles cost no extra call: the list is the sweep for other deliveries of the event
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', 'secretsmanager.PutSecretValue']);
+  expect(requests).toEqual([
+    'secretsmanager.CreateSecret', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs',
+    'secretsmanager.PutSecretValue', 'secretsmanager.DeleteSecret',
+  ]);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
@@ -105,7 +111,10 @@ test('a connection reset after the import took effect: the retry\'s ConflictExce
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
   // THEN
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair', 'secretsmanager.PutSecretValue']);
+  expect(requests).toEqual([
+    'secretsmanager.CreateSecret', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair',
+    'secretsmanager.PutSecretValue', 'secretsmanager.DeleteSecret',
+  ]);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 
@@ -156,8 +165,8 @@ test('a lost answer, then throttling, then the refusal of the key IVS holds: the
   const response = await handler(importPair({ SecretArn: SECRET_ARN }), makeContext());
 
   // THEN
-  expect(requests).toEqual(['/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair',
-    'secretsmanager.PutSecretValue']);
+  expect(requests).toEqual(['secretsmanager.CreateSecret', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair', '/ImportPlaybackKeyPair',
+    '/ListPlaybackKeyPairs', '/GetPlaybackKeyPair', 'secretsmanager.PutSecretValue', 'secretsmanager.DeleteSecret']);
   expect(response.PhysicalResourceId).toBe(KEY_PAIR_ARN);
 });
 

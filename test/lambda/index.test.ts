@@ -1,4 +1,5 @@
 import { CreateChannelCommand, IvsClient, ListChannelsCommand } from '@aws-sdk/client-ivs';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { RESOURCE_TYPES } from '../../lib/contract';
@@ -8,9 +9,11 @@ import {
 } from './helpers';
 
 const ivs = mockClient(IvsClient);
+const secrets = mockClient(SecretsManagerClient);
 
 beforeEach(() => {
   ivs.reset();
+  secrets.reset();
   jest.spyOn(console, 'log').mockImplementation(() => {});
 });
 afterEach(() => jest.restoreAllMocks());
@@ -73,11 +76,26 @@ test.each([
   ['the CDK wrapper\'s marker', 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED'],
   ['a name CloudFormation made up for a create that never answered', 'Stack-ChannelA1B2C3D4-1ABCDEFGHIJKL'],
   ['a request ID', '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f'],
-])('a Delete of a physical ID that is no IVS ARN (%s) makes no call and succeeds', async (_, physicalId) => {
+])('a Delete of a physical ID that is no IVS ARN (%s) makes no IVS call, deletes the claims its create may have left, and succeeds', async (_, physicalId) => {
   // WHEN
   const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Delete', { Name: 'c' }, { PhysicalResourceId: physicalId }), makeContext());
+
+  // THEN every generation of the resource's claim is deleted, without recovery
+  expect(response).toEqual({ PhysicalResourceId: physicalId });
+  expect(ivs).not.toHaveReceivedAnyCommand();
+  expect(secrets.calls().map((c) => c.args[0].input)).toEqual([0, 1, 2, 3].map((generation) => ({
+    SecretId: expect.stringMatching(new RegExp(`^cdk-ivs/claims/Stack/[0-9a-f]{32}\\.${generation}$`)), ForceDeleteWithoutRecovery: true,
+  })));
+  expect(secrets).toHaveReceivedCommandTimes(DeleteSecretCommand, 4);
+});
+
+test('a Delete of a lookup\'s physical ID (no IVS ARN, no claims) makes no call at all', async () => {
+  // WHEN
+  const physicalId = 'cdk-ivs-lookup-0123456789abcdef';
+  const response = await handler(makeEvent(RESOURCE_TYPES.channelLookup, 'Delete', { ChannelArns: [CHANNEL_ARN] }, { PhysicalResourceId: physicalId }), makeContext());
 
   // THEN
   expect(response).toEqual({ PhysicalResourceId: physicalId });
   expect(ivs).not.toHaveReceivedAnyCommand();
+  expect(secrets).not.toHaveReceivedAnyCommand();
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
-import { REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
+import { CLAIM_PREFIX, REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
 import { Channel, ChannelLookup, PlaybackKeyPair, StreamKey } from '../../lib';
 import {
   HANDLER_CODE_DIRECTORY,
@@ -115,10 +115,10 @@ describe('provider', () => {
     }
   });
 
-  test('the provider role has exactly the IVS statements and the tag-conditioned secret statement', () => {
+  test('the provider role has exactly the IVS statements, the tag-conditioned secret statement and the claims statement', () => {
     const stack = fullStack();
     const statements = providerStatements(stack);
-    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'OwnSecrets']);
+    expect(statements.map((s) => s.Sid)).toEqual(['IvsChannels', 'IvsStreamKeys', 'IvsPlaybackKeyPairs', 'OwnSecrets', 'OwnClaims']);
     expect(statements[0].Action).toEqual([
       'ivs:CreateChannel', 'ivs:GetChannel', 'ivs:BatchGetChannel', 'ivs:ListChannels', 'ivs:UpdateChannel', 'ivs:DeleteChannel',
       'ivs:GetStream', 'ivs:StopStream', 'ivs:ListStreamKeys', 'ivs:TagResource', 'ivs:UntagResource',
@@ -149,6 +149,18 @@ describe('provider', () => {
       },
       Condition: { StringEquals: { [`secretsmanager:ResourceTag/${SECRET_OWNER_TAG}`]: { Ref: 'AWS::StackId' } } },
     });
+    // the claims (lambda/claim.ts): by name, this stack's only
+    expect(statements[4]).toEqual({
+      Sid: 'OwnClaims',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret'],
+      Resource: {
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':',
+          { Ref: 'AWS::AccountId' }, `:secret:${CLAIM_PREFIX}/`, { Ref: 'AWS::StackName' }, '/*',
+        ]],
+      },
+    });
   });
 
   test('each action is granted on exactly the resource types the Service Authorization Reference lists for it', () => {
@@ -156,7 +168,9 @@ describe('provider', () => {
     // (and nothing else); an action whose types are all optional on the ones the handler uses, each listed for it.
     const stack = fullStack();
     const typeOfArn = (resource: unknown): string => {
-      const tail = (resource as any)['Fn::Join'][1].slice(-1)[0] as string;
+      const parts = (resource as any)['Fn::Join'][1] as unknown[];
+      // a claim's ARN (a secret of a name under CLAIM_PREFIX) is a secret's
+      const tail = parts.includes(`:secret:${CLAIM_PREFIX}/`) ? ':secret:*' : parts.slice(-1)[0] as string;
       const types = Object.entries(RESOURCE_ARN_FORMATS).filter(([, format]) => format.split('${Account}')[1].replace(/\$\{\w+\}/, '*') === tail);
       expect(types).toHaveLength(1);
       return types[0][0];
@@ -173,7 +187,8 @@ describe('provider', () => {
       expect({ action, listed: entries !== undefined }).toEqual({ action, listed: true });
       const requiredTypes = entries.filter((e) => e.required).map((e) => e.type);
       const expected = requiredTypes.length > 0 ? requiredTypes : HANDLER_ACTIONS[action];
-      expect({ action, types: [...types].sort() }).toEqual({ action, types: [...expected].sort() });
+      // (DescribeSecret is granted twice on secrets: on the stack's own, and on its claims)
+      expect({ action, types: [...new Set(types)].sort() }).toEqual({ action, types: [...expected].sort() });
       for (const type of types) expect(entries.map((e) => e.type)).toContain(type);
     }
   });
@@ -185,7 +200,7 @@ describe('provider', () => {
       channel.addStreamKey('Key');
       new PlaybackKeyPair(stack, `Pair${i}`);
     }
-    expect(providerStatements(stack)).toHaveLength(4);
+    expect(providerStatements(stack)).toHaveLength(5);
   });
 
   test('getOrCreateProvider returns the stack singleton; each stack has its own', () => {
