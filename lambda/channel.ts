@@ -4,6 +4,7 @@
 import {
   Channel,
   CreateChannelCommand,
+  CreateChannelCommandOutput,
   CreateChannelRequest,
   CreateStreamKeyCommand,
   DeleteChannelCommand,
@@ -21,7 +22,7 @@ import {
 } from '@aws-sdk/client-ivs';
 import { CHANNEL_ATTRIBUTES, CHANNEL_FIELDS, REQUEST_TAG, rtmpsIngestUrl } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, channelStreamKey, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { RequestResources, ResourceHandler, channelStreamKey, createOnce, createTags, deleteMadeBy, listAll, reconcileTags, respond } from './common';
 import { writeStreamSecret } from './secrets';
 import { CallError, NOT_FOUND, errorText, ignoring, isCode, messageOf, must, undoOnFailure } from './errors';
 import { logNote } from './log';
@@ -51,20 +52,11 @@ const RESETS: ChannelSettings = {
 };
 
 export const channel: ResourceHandler<ChannelProps> = {
-  claims: true,
-
   async onCreate(session, props) {
     if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = props.Name || '(unnamed channel)';
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
-    return createOnce(session, () => session.ivs(create, target), (answer) => answer.channel?.arn, {
-      list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
-      get: async (arn) => ({
-        channel: must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel'),
-        streamKey: await channelStreamKey(session, arn, true),
-      }),
-      delete: (arn) => deleteChannel(session, arn, false),
-    }, async (created, made) => {
+    return createOnce(session, () => session.ivs(create, target), (answer) => answer.channel?.arn, channelsOf(session, props), async (created, made) => {
       const ivsChannel = must(created.channel, 'channel');
       const arn = must(ivsChannel.arn, 'channel ARN');
       const key = created.streamKey ?? {};
@@ -76,6 +68,10 @@ export const channel: ResourceHandler<ChannelProps> = {
       }
       return channelResponse(ivsChannel, key, props);
     });
+  },
+
+  async abandon(session, props, requestId) {
+    if (!props.AdoptChannelArn) await deleteMadeBy(channelsOf(session, props), requestId);
   },
 
   async onUpdate(session, arn, props, oldProps) {
@@ -109,6 +105,19 @@ export const channel: ResourceHandler<ChannelProps> = {
     await deleteChannel(session, arn, props.StopStreamOnDelete === true);
   },
 };
+
+/** The channels a create of `props` may have made, as createOnce finds, reads and deletes them. */
+function channelsOf(session: Session, props: ChannelProps): RequestResources<CreateChannelCommandOutput> {
+  const target = props.Name || '(unnamed channel)';
+  return {
+    list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
+    get: async (arn) => ({
+      channel: must((await session.ivs(new GetChannelCommand({ arn }), arn)).channel, 'channel'),
+      streamKey: await channelStreamKey(session, arn, true),
+    }),
+    delete: (arn) => deleteChannel(session, arn, false),
+  };
+}
 
 /**
  * Takes over an existing channel instead of creating one: its ARN becomes the physical ID, every

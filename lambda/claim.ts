@@ -9,7 +9,7 @@
 // billed beyond the seconds it exists) and is deleted before the create answers.
 
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { DEADLINE_MARGIN_MS, type Session } from './clients';
+import { CLEANUP_GRACE_MS, DEADLINE_MARGIN_MS, type Session } from './clients';
 import { NOT_FOUND, ignoring, isCode, messageOf } from './errors';
 
 /**
@@ -20,6 +20,9 @@ import { NOT_FOUND, ignoring, isCode, messageOf } from './errors';
  * a secret with the same name, use appropriate back off and retry logic"): the next generation, too.
  */
 export const CLAIM_GENERATIONS = 4;
+
+/** Time a Delete keeps, after waiting for a create's invocation, to delete what it made. */
+const ABANDON_RESERVE_MS = 5_000;
 
 /** What a claim's Description says of its holder. */
 interface Holder {
@@ -56,9 +59,24 @@ export async function oneAtATime<R>(
   return done.result;
 }
 
-/** Deletes every claim generation of a resource (a Delete after a create that never answered). */
-export async function releaseAll(session: Session): Promise<void> {
-  await release(session, Array.from({ length: CLAIM_GENERATIONS }, (_, generation) => session.claimName(generation)));
+/**
+ * A Delete after a create that never answered (CloudFormation cancelled it, or its invocation crashed or timed out
+ * before it could answer or clean up): every claim generation of the resource left behind names the request whose
+ * invocation held it; once that invocation is over (it may still be creating), `abandon` deletes what its request
+ * made, then the claim is deleted.
+ */
+export async function releaseAll(session: Session, abandon: (requestId: string) => Promise<void>): Promise<void> {
+  for (let generation = 0; generation < CLAIM_GENERATIONS; generation++) {
+    const name = session.claimName(generation);
+    const holder = await holderOf(session, name);
+    if (holder === 'gone') continue;
+    if (holder !== undefined) {
+      // Its invocation is over by its deadline and cleanup (CLEANUP_GRACE_MS); this one keeps time for what follows.
+      await letGo(session, name, Math.min(holder.deadline + CLEANUP_GRACE_MS + 1_000, session.deadline - ABANDON_RESERVE_MS));
+      await abandon(holder.request);
+    }
+    await release(session, [name]);
+  }
 }
 
 /**
@@ -86,7 +104,11 @@ async function claim(session: Session): Promise<string[] | 'follower'> {
     }
     // An SDK retry of this delivery's CreateSecret whose first answer was lost: its own claim.
     if (holder.started === session.started) return [...passed, name];
-    if (await letGo(session, name, holder)) return 'follower';
+    const over = holder.deadline + DEADLINE_MARGIN_MS; // its Lambda has ended by then
+    if (await letGo(session, name, Math.min(over, session.deadline))) return 'follower';
+    if (Date.now() < over) {
+      throw new Error(`another delivery of this event (started ${startOf(holder)}) is making it and had not finished by this one's deadline; its answer stands`);
+    }
     passed.push(name); // its holder's Lambda is over: taken over
   }
   throw new Error(`no claim of ${CLAIM_GENERATIONS} (${session.claimName(0)} and on) could be made for this create; deploy again`);
@@ -107,21 +129,17 @@ async function holderOf(session: Session, name: string): Promise<Holder | 'gone'
   }
 }
 
-/**
- * Waits until the claim is gone (true), or until its holder's Lambda is over (false: taken over). This
- * delivery's own deadline comes first only if it started before the holder (a few seconds at most).
- */
-async function letGo(session: Session, name: string, holder: Holder): Promise<boolean> {
-  const over = holder.deadline + DEADLINE_MARGIN_MS;
-  for (let attempt = 0; Date.now() < over; attempt++) {
-    if (Date.now() >= session.deadline) {
-      throw new Error(`another delivery of this event (started ${new Date(parseInt(holder.started, 36)).toISOString()}) is making it `
-        + 'and had not finished by this one\'s deadline; its answer stands');
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 1_000, Math.max(0, session.deadline - Date.now()))));
+/** Waits until the claim is gone (true), or until `until` (epoch ms: false). */
+async function letGo(session: Session, name: string, until: number): Promise<boolean> {
+  for (let attempt = 0; Date.now() < until; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 1_000, Math.max(0, until - Date.now()))));
     if (await holderOf(session, name) === 'gone') return true;
   }
   return false;
+}
+
+function startOf(holder: Holder): string {
+  return new Date(parseInt(holder.started, 36)).toISOString();
 }
 
 /**

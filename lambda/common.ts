@@ -21,8 +21,11 @@ export interface ResourceHandler<P> {
   onCreate(session: Session, props: P): Promise<HandlerResponse>;
   onUpdate(session: Session, physicalId: string, props: P, oldProps: P): Promise<HandlerResponse>;
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
-  /** Creates under a claim (createOnce, not `unique`): a Delete after a create that never answered deletes its claims. */
-  readonly claims?: boolean;
+  /**
+   * Deletes what request `requestId` made under props (a resource that creates under a claim: createOnce, not
+   * `unique`): a Delete after a create that never answered (claim.ts releaseAll).
+   */
+  abandon?(session: Session, props: P, requestId: string): Promise<void>;
 }
 
 /**
@@ -114,6 +117,13 @@ async function takeMade<T>(session: Session, resources: RequestResources<T>): Pr
     throw new Error('another delivery of this event was making it and made none (its reason says why); deploy again');
   }
   return { resource: await resources.get(keep.arn), made: keep.started === session.started, arn: keep.arn };
+}
+
+/** Deletes every resource tagged with request `requestId` (REQUEST_TAG). */
+export async function deleteMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<void> {
+  for (const r of await resources.list()) {
+    if (r.arn && requestOf(r.tags?.[REQUEST_TAG]) === requestId) await resources.delete(r.arn);
+  }
 }
 
 /**

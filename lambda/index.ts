@@ -67,9 +67,10 @@ async function dispatch<S extends Schema>(
     case 'Delete':
       // A create that never answered leaves CloudFormation a physical ID of its own making (custom
       // resource request objects: PhysicalResourceId is the provider's, "or a CloudFormation-generated
-      // ID" otherwise): it names nothing in IVS. A claim its invocation held (claim.ts) is deleted.
+      // ID" otherwise): it names nothing in IVS. A claim its invocation left (claim.ts) names its request, whose
+      // resources are deleted, and then the claim.
       if (!IVS_ARN.test(physicalId)) {
-        if (resource.claims) await releaseAll(stackSession);
+        if (resource.abandon) await releaseAll(stackSession, (requestId) => resource.abandon!(session, props, requestId));
         return { PhysicalResourceId: physicalId };
       }
       await resource.onDelete(session, physicalId, props);

@@ -8,12 +8,13 @@ import {
   DeletePlaybackKeyPairCommand,
   GetPlaybackKeyPairCommand,
   ImportPlaybackKeyPairCommand,
+  ImportPlaybackKeyPairCommandOutput,
   ListPlaybackKeyPairsCommand,
   PlaybackKeyPair,
 } from '@aws-sdk/client-ivs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES, PLAYBACK_KEY_PAIR_FIELDS, PlaybackKeyPairSecretValue } from '../lib/contract';
 import type { Session } from './clients';
-import { ResourceHandler, createOnce, createTags, listAll, reconcileTags, respond } from './common';
+import { RequestResources, ResourceHandler, createOnce, createTags, deleteMadeBy, listAll, reconcileTags, respond } from './common';
 import { restorePrevious, versionToken, writeSecret } from './secrets';
 import { NOT_FOUND, ignoring, must, undoOnFailure } from './errors';
 import type { Props } from './properties';
@@ -22,8 +23,6 @@ import type { HandlerResponse } from './types';
 type KeyPairProps = Props<typeof PLAYBACK_KEY_PAIR_FIELDS>;
 
 export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
-  claims: true,
-
   onCreate: importKeyPair,
 
   async onUpdate(session, arn, props, oldProps) {
@@ -50,6 +49,10 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
     return keyPairResponse(await getKeyPair(session, arn));
   },
 
+  async abandon(session, props, requestId) {
+    await deleteMadeBy(pairsOf(session, props.Name || '(unnamed key pair)'), requestId);
+  },
+
   async onDelete(session, arn, props) {
     // A generated pair's secret holds the pair it made current: when this pair's version is the current
     // one, the version before it (its replaced pair's) becomes current again. That is the rollback of a
@@ -69,15 +72,10 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
   const target = props.Name || '(unnamed key pair)';
   const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
-  return createOnce(session, () => session.ivs(create, target), (answer) => answer.keyPair?.arn, {
-    list: () => listAll((nextToken) => session.ivs(new ListPlaybackKeyPairsCommand({ nextToken }), target), (page) => page.keyPairs),
-    get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }),
-    delete: (arn) => deleteKeyPair(session, arn),
-    // An import of the same key again is refused: it exists (or, at the quota, there is no room). A key
-    // of one's own is one pair by itself; a generated key differs at every delivery.
-    refusals: ['ConflictException', 'ServiceQuotaExceededException'],
-    unique: generated === undefined,
-  }, async (imported, made) => {
+  // An import of the same key again is refused: it exists (or, at the quota, there is no room). A key of one's own is
+  // one pair by itself; a generated key differs at every delivery.
+  const resources = { ...pairsOf(session, target), refusals: ['ConflictException', 'ServiceQuotaExceededException'], unique: generated === undefined };
+  return createOnce(session, () => session.ivs(create, target), (answer) => answer.keyPair?.arn, resources, async (imported, made) => {
     const keyPair = must(imported.keyPair, 'key pair');
     const arn = must(keyPair.arn, 'key pair ARN');
     // A pair another delivery of this event generated has its private key in the secret already.
@@ -90,6 +88,15 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
     }
     return keyPairResponse(keyPair);
   });
+}
+
+/** The key pairs a create may have made, as createOnce finds, reads and deletes them. */
+function pairsOf(session: Session, target: string): RequestResources<ImportPlaybackKeyPairCommandOutput> {
+  return {
+    list: () => listAll((nextToken) => session.ivs(new ListPlaybackKeyPairsCommand({ nextToken }), target), (page) => page.keyPairs),
+    get: async (arn) => ({ keyPair: await getKeyPair(session, arn) }),
+    delete: (arn) => deleteKeyPair(session, arn),
+  };
 }
 
 /** An ECDSA P-384 key pair in PEM, as IVS playback authorization expects. */

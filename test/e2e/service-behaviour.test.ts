@@ -258,6 +258,33 @@ describe('conflicts, live streams and deletes', () => {
     s.expectNothingLeft();
   });
 
+  modeScenario(scan, 'a cancelled Create that still makes its channel: the rollback\'s Delete waits for it, through its claim, and deletes that channel', async (s, deploy) => {
+    // GIVEN a channel whose CreateChannel takes effect only 3 s after it is sent, and a pair whose key IVS refuses at once
+    s.emulator.faults.set('CreateChannel', { latencyMs: 3_000, times: 1 });
+    const dir = s.synthStack((stack) => {
+      new Channel(stack, 'Slow', { channelName: 'e2e-late' }); // no secret: no later step fails and undoes the create
+      new PlaybackKeyPair(stack, 'Bad', { publicKeyMaterial: new CfnParameter(stack, 'BadKey', { default: 'not a key' }).valueAsString });
+    });
+
+    // WHEN deployed, CloudFormation cancelling the channel's create when Bad fails
+    const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });
+
+    // THEN (once the cancelled create's CreateChannel took effect) the rollback's Delete, an ID CloudFormation made up,
+    // had deleted the channel the cancelled create went on to make
+    for (const until = Date.now() + 15_000; !providerCalls(s, 'CreateChannel').some((e) => e.status === 200) && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
+    const cancelled = step(d.result, 'Slow', { resourceType: CHANNEL, requestType: 'Create' });
+    expect(cancelled).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
+    expect(step(d.result, 'Slow', { resourceType: CHANNEL, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
+    const made = providerCalls(s, 'CreateChannel').filter((e) => e.status === 200);
+    expect(made).toHaveLength(1);
+    expect(providerCalls(s, 'DeleteChannel').map((e) => [e.arn, e.status])).toEqual([[made[0].arn ?? expect.any(String), 204]]);
+    s.expectNothingLeft();
+  });
+
   for (const encoder of [
     { what: 'an encoder that reconnects at once, to a stream that ends 1.5 s after StopStream', live: { reconnectAfterMs: 0, endsAfterMs: 1_500 } },
     { what: 'an encoder that reconnects 0.3 s after its stream ends', live: { reconnectAfterMs: 300 } },

@@ -1,8 +1,8 @@
-import { CreateChannelCommand, IvsClient, ListChannelsCommand } from '@aws-sdk/client-ivs';
-import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateChannelCommand, DeleteChannelCommand, IvsClient, ListChannelsCommand } from '@aws-sdk/client-ivs';
+import { DeleteSecretCommand, DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { RESOURCE_TYPES } from '../../lib/contract';
+import { REQUEST_TAG, RESOURCE_TYPES } from '../../lib/contract';
 import { handler } from '../../lambda/index';
 import {
   CHANNEL_ARN, failureOf, ivsChannel, makeContext, makeEvent, madeBy,
@@ -76,17 +76,46 @@ test.each([
   ['the CDK wrapper\'s marker', 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED'],
   ['a name CloudFormation made up for a create that never answered', 'Stack-ChannelA1B2C3D4-1ABCDEFGHIJKL'],
   ['a request ID', '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f'],
-])('a Delete of a physical ID that is no IVS ARN (%s) makes no IVS call, deletes the claims its create may have left, and succeeds', async (_, physicalId) => {
+])('a Delete of a physical ID that is no IVS ARN (%s), no claim left: no IVS call, each claim generation looked up, success', async (_, physicalId) => {
+  // GIVEN no claim of the resource
+  secrets.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} }));
+
   // WHEN
   const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Delete', { Name: 'c' }, { PhysicalResourceId: physicalId }), makeContext());
 
-  // THEN every generation of the resource's claim is deleted, without recovery
+  // THEN
   expect(response).toEqual({ PhysicalResourceId: physicalId });
   expect(ivs).not.toHaveReceivedAnyCommand();
   expect(secrets.calls().map((c) => c.args[0].input)).toEqual([0, 1, 2, 3].map((generation) => ({
-    SecretId: expect.stringMatching(new RegExp(`^cdk-ivs/claims/Stack/[0-9a-f]{32}\\.${generation}$`)), ForceDeleteWithoutRecovery: true,
+    SecretId: expect.stringMatching(new RegExp(`^cdk-ivs/claims/Stack/[0-9a-f]{32}\\.${generation}$`)),
   })));
-  expect(secrets).toHaveReceivedCommandTimes(DeleteSecretCommand, 4);
+  expect(secrets).not.toHaveReceivedCommand(DeleteSecretCommand);
+});
+
+test('a Delete after a create that never answered, whose invocation left its claim: what its request made is deleted, then the claim', async () => {
+  // GIVEN generation 0 names the crashed create's request, which made a channel; another request's channel of the name
+  const crashed = 'c0ffee00-0000-4000-8000-000000000001';
+  const made = 'arn:aws:ivs:us-east-1:123456789012:channel/madeByCrash';
+  secrets.on(DescribeSecretCommand).callsFake((input: { SecretId: string }) => {
+    if (input.SecretId.endsWith('.0')) return { Description: JSON.stringify({ request: crashed, started: '1', deadline: 1 }) };
+    throw new ResourceNotFoundException({ message: 'gone', $metadata: {} });
+  });
+  ivs.on(ListChannelsCommand).resolves({ channels: [
+    { arn: made, tags: { [REQUEST_TAG]: `${crashed} 1` } }, { arn: CHANNEL_ARN, tags: { [REQUEST_TAG]: 'another-request 1' } },
+  ] });
+  ivs.on(DeleteChannelCommand).resolves({});
+
+  // WHEN
+  const physicalId = 'Stack-ChannelA1B2C3D4-1ABCDEFGHIJKL';
+  const response = await handler(makeEvent(RESOURCE_TYPES.channel, 'Delete', { Name: 'c' }, { PhysicalResourceId: physicalId }), makeContext());
+
+  // THEN only the crashed request's channel is deleted, then its claim
+  expect(response).toEqual({ PhysicalResourceId: physicalId });
+  expect(ivs).toHaveReceivedCommandWith(ListChannelsCommand, { filterByName: 'c' });
+  expect(ivs.commandCalls(DeleteChannelCommand).map((c) => c.args[0].input)).toEqual([{ arn: made }]);
+  expect(secrets.commandCalls(DeleteSecretCommand).map((c) => c.args[0].input)).toEqual([
+    { SecretId: expect.stringMatching(/^cdk-ivs\/claims\/Stack\/[0-9a-f]{32}\.0$/), ForceDeleteWithoutRecovery: true },
+  ]);
 });
 
 test('a Delete of a lookup\'s physical ID (no IVS ARN, no claims) makes no call at all', async () => {
