@@ -54,7 +54,7 @@ const RESETS: ChannelSettings = {
 export const channel: ResourceHandler<ChannelProps> = {
   async onCreate(session, props) {
     if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
-    const target = props.Name || '(unnamed channel)';
+    const target = targetOf(props);
     const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
     return createOnce(session, () => session.ivs(create, target), (answer) => answer.channel?.arn, channelsOf(session, props), async (created, made) => {
       const ivsChannel = must(created.channel, 'channel');
@@ -106,9 +106,14 @@ export const channel: ResourceHandler<ChannelProps> = {
   },
 };
 
+/** What the log line of a call about the channel to be made names. */
+function targetOf(props: ChannelProps): string {
+  return props.Name || '(unnamed channel)';
+}
+
 /** The channels a create of `props` may have made, as createOnce finds, reads and deletes them. */
 function channelsOf(session: Session, props: ChannelProps): RequestResources<CreateChannelCommandOutput> {
-  const target = props.Name || '(unnamed channel)';
+  const target = targetOf(props);
   return {
     list: () => listAll((nextToken) => session.ivs(new ListChannelsCommand({ filterByName: props.Name, nextToken }), target), (page) => page.channels),
     get: async (arn) => ({

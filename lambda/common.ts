@@ -119,11 +119,18 @@ async function takeMade<T>(session: Session, resources: RequestResources<T>): Pr
   return { resource: await resources.get(keep.arn), made: keep.started === session.started, arn: keep.arn };
 }
 
-/** Deletes every resource tagged with request `requestId` (REQUEST_TAG). */
+/** The listed resources tagged with request `requestId` (REQUEST_TAG), with the start of the invocation that made each. */
+async function listMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<Array<{ arn: string; started: string; order: number }>> {
+  return (await resources.list()).flatMap((r) => {
+    const tag = r.tags?.[REQUEST_TAG];
+    const started = tag?.split(' ')[1] ?? '';
+    return r.arn && requestOf(tag) === requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
+  });
+}
+
+/** Deletes every resource tagged with request `requestId`. */
 export async function deleteMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<void> {
-  for (const r of await resources.list()) {
-    if (r.arn && requestOf(r.tags?.[REQUEST_TAG]) === requestId) await resources.delete(r.arn);
-  }
+  for (const { arn } of await listMadeBy(resources, requestId)) await resources.delete(arn);
 }
 
 /**
@@ -131,11 +138,8 @@ export async function deleteMadeBy<T>(resources: RequestResources<T>, requestId:
  * but the one made first, and returns that one.
  */
 async function sweep<T>(session: Session, resources: RequestResources<T>, answered?: string): Promise<{ arn: string; started: string } | undefined> {
-  const mine = await eventually(session, async () => (await resources.list()).flatMap((r) => {
-    const tag = r.tags?.[REQUEST_TAG];
-    const started = tag?.split(' ')[1] ?? '';
-    return r.arn && requestOf(tag) === session.requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
-  }), (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
+  const mine = await eventually(session, () => listMadeBy(resources, session.requestId),
+    (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
   const keep = [...mine].sort((x, y) => x.order - y.order || (x.arn < y.arn ? -1 : 1))[0] ?? (answered && { arn: answered, started: session.started });
   for (const { arn } of mine) if (arn !== keep?.arn) await resources.delete(arn);
   return keep || undefined;

@@ -50,7 +50,7 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
   },
 
   async abandon(session, props, requestId) {
-    await deleteMadeBy(pairsOf(session, props.Name || '(unnamed key pair)'), requestId);
+    await deleteMadeBy(pairsOf(session, targetOf(props)), requestId);
   },
 
   async onDelete(session, arn, props) {
@@ -70,7 +70,7 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   }
   const generated = props.PublicKeyMaterial === undefined ? generateP384() : undefined;
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
-  const target = props.Name || '(unnamed key pair)';
+  const target = targetOf(props);
   const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
   // An import of the same key again is refused: it exists (or, at the quota, there is no room). A key of one's own is
   // one pair by itself; a generated key differs at every delivery.
@@ -88,6 +88,11 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
     }
     return keyPairResponse(keyPair);
   });
+}
+
+/** What the log line of a call about the pair to be made names. */
+function targetOf(props: KeyPairProps): string {
+  return props.Name || '(unnamed key pair)';
 }
 
 /** The key pairs a create may have made, as createOnce finds, reads and deletes them. */

@@ -363,15 +363,17 @@ const DeleteSecret: Handler = (ctx, input) => {
     throw new ServiceError('InvalidParameterException', "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
   }
   const force = !!input.ForceDeleteWithoutRecovery;
-  // ForceDeleteWithoutRecovery: "If you forcibly delete an already deleted or nonexistent secret, the operation does not
-  // return ResourceNotFoundException" (DeleteSecret API reference); what it returns then is not documented.
-  if (force && !ctx.state.findSecret(ctx.account, ctx.region, input.SecretId)) {
-    ctx.authorize(guessedArn(ctx, String(input.SecretId)), {});
+  let s: SecretRecord;
+  try {
+    s = find(ctx, input.SecretId, { allowDeleted: force });
+  } catch (e) {
+    // ForceDeleteWithoutRecovery: "If you forcibly delete an already deleted or nonexistent secret, the operation does
+    // not return ResourceNotFoundException" (DeleteSecret API reference); what it returns then is not documented.
+    if (!force || !(e instanceof ServiceError) || e.code !== 'ResourceNotFoundException') throw e;
     return { Name: String(input.SecretId).startsWith('arn:') ? undefined : input.SecretId };
   }
-  const s = find(ctx, input.SecretId, { allowDeleted: force });
   const now = new Date();
-  if (input.ForceDeleteWithoutRecovery) {
+  if (force) {
     const lag = ctx.settings.forceDeleteLagMs;
     if (lag <= 0) {
       ctx.state.secrets.delete(s.arn);
