@@ -1,4 +1,4 @@
-import { CustomResource, Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { ChannelBase } from './channel';
 import { LOOKUP_ATTRIBUTES, LookupAttribute } from './contract';
 import type { CrossAccountProps } from './cross-account';
 import { concreteArnPart, reachFrom, Reach, setReach, targetProperties, warnIfUnreachable } from './reach';
-import { createIvsResource, createOwnedSecret, OwnedSecret } from './provider';
+import { createIvsResource, createOwnedSecret, IvsCfnResource, OwnedSecret } from './provider';
 import { checkImportedArn, checkRemovalPolicy, fail } from './validation';
 
 /**
@@ -72,7 +72,7 @@ export class ChannelLookup extends Construct {
   /** The channels, in the order of `channelArns`. */
   public readonly channels: DeployTimeChannel[];
 
-  private readonly resource: CustomResource;
+  private readonly resource: IvsCfnResource;
   private readonly attributes = new Set<string>();
   private readonly secrets = new Map<number, OwnedSecret>();
   private readonly removalPolicy: RemovalPolicy;

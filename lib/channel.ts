@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
+import { Annotations, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -8,7 +8,7 @@ import { CHANNEL_ATTRIBUTES, rtmpsIngestUrl } from './contract';
 import type { CrossAccountProps } from './cross-account';
 import { concreteArnPart, reachFrom, setReach, targetProperties, warnIfUnreachable } from './reach';
 import type { IPlaybackRestrictionPolicy } from './playback-restriction-policy';
-import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
+import { createIvsResource, createTagManager, IvsCfnResource, renderTags, StreamKeyAccess } from './provider';
 import type { IRecordingConfiguration } from './recording-configuration';
 import { StreamKey } from './stream-key';
 import { checkChannel, checkImportedArn, checkRemovalPolicy, presetToSend } from './validation';
@@ -472,7 +472,7 @@ export class Channel extends ChannelBase implements ITaggableV2 {
   /** Tags of the channel; `Tags.of(scope).add()` reaches them. */
   public readonly cdkTagManager: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: IvsCfnResource;
   private readonly keyAccess: StreamKeyAccess;
 
   /**

@@ -1,13 +1,13 @@
 /// <reference types="node" />
 import { createPublicKey, KeyObject } from 'crypto';
-import { Annotations, CustomResource, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { Annotations, IResource, ITaggableV2, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
 import { Construct } from 'constructs';
 import { PLAYBACK_KEY_PAIR_ATTRIBUTES } from './contract';
 import type { CrossAccountProps } from './cross-account';
 import { concreteArnPart, Reach, reachFrom, targetProperties } from './reach';
-import { createIvsResource, createOwnedSecret, createTagManager, OwnedSecret, renderTags } from './provider';
+import { createIvsResource, createOwnedSecret, createTagManager, IvsCfnResource, OwnedSecret, renderTags } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
@@ -111,7 +111,7 @@ export class PlaybackKeyPair extends Resource implements IPlaybackKeyPair, ITagg
   /** Tags of the key pair; `Tags.of(scope).add()` reaches them. */
   public readonly cdkTagManager: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: IvsCfnResource;
   private readonly ownedSecret?: OwnedSecret;
 
   /**

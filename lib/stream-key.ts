@@ -1,4 +1,4 @@
-import { CustomResource, IResource, ITaggableV2, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
+import { IResource, ITaggableV2, RemovalPolicy, Resource, Stack, TagManager, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { propertyInjectable } from 'aws-cdk-lib/core/lib/prop-injectable';
@@ -7,7 +7,7 @@ import type { IChannel } from './channel';
 import { STREAM_KEY_ATTRIBUTES } from './contract';
 import type { CrossAccountProps } from './cross-account';
 import { reachFrom, reachOf, targetProperties, warnIfUnreachable } from './reach';
-import { createIvsResource, createTagManager, renderTags, StreamKeyAccess } from './provider';
+import { createIvsResource, createTagManager, IvsCfnResource, renderTags, StreamKeyAccess } from './provider';
 import { checkImportedArn, checkRemovalPolicy, checkString, fail } from './validation';
 
 /**
@@ -109,7 +109,7 @@ export class StreamKey extends Resource implements IStreamKey, ITaggableV2 {
   /** Tags of the stream key; `Tags.of(scope).add()` reaches them. */
   public readonly cdkTagManager: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: IvsCfnResource;
   private readonly keyAccess: StreamKeyAccess;
 
   /**

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Tags } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CLAIM_PREFIX, REQUEST_TAG, RESOURCE_TYPES, SECRET_OWNER_TAG } from '../../lib/contract';
@@ -8,6 +8,7 @@ import { Channel, ChannelLookup, PlaybackKeyPair, StreamKey } from '../../lib';
 import {
   HANDLER_CODE_DIRECTORY,
   PROVIDER_ID,
+  SERVICE_TIMEOUT,
   createIvsResource,
   getOrCreateProvider,
   providerPolicyStatements,
@@ -214,16 +215,36 @@ describe('provider', () => {
     expect(first.node.id).toMatch(new RegExp(`^${PROVIDER_ID}`));
   });
 
-  test('createIvsResource sets the resource type, the code hash and the removal policy', () => {
+  test.each([undefined, RemovalPolicy.RETAIN])('createIvsResource renders what aws-cdk-lib\'s CustomResource does (removal policy %s)', (removalPolicy) => {
+    // GIVEN a stream key resource, and the CustomResource of the same props in a stack of its own
     const stack = newStack();
     const resource = createIvsResource(stack, 'Key', {
       kind: 'streamKey',
       properties: { ChannelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/abc' },
+      removalPolicy,
     });
+    const reference = newStack();
+    const provider = getOrCreateProvider(reference);
+    new CustomResource(reference, 'Key', {
+      serviceToken: provider.serviceToken,
+      serviceTimeout: SERVICE_TIMEOUT,
+      resourceType: RESOURCE_TYPES.streamKey,
+      properties: { CodeHash: provider.codeHash, ChannelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/abc' },
+      removalPolicy,
+    });
+    // THEN the same resource, type, properties and policies alike
+    const rendered = (s: Stack) => template(s).findResources(RESOURCE_TYPES.streamKey);
+    expect(Object.keys(rendered(stack))).toEqual(['Key']);
+    expect(rendered(stack)).toEqual(rendered(reference));
     expect(stack.resolve(resource.ref)).toEqual({ Ref: 'Key' });
-    template(stack).hasResource(RESOURCE_TYPES.streamKey, {
-      Properties: { ChannelArn: 'arn:aws:ivs:us-west-2:123456789012:channel/abc', CodeHash: Match.anyValue() },
-    });
+    expect(stack.resolve(resource.getAttString('Arn'))).toEqual({ 'Fn::GetAtt': ['Key', 'Arn'] });
+  });
+
+  test('a construct\'s node.defaultChild is its CfnResource: property overrides reach the template', () => {
+    const stack = newStack();
+    const channel = new Channel(stack, 'Live');
+    (channel.node.defaultChild as CfnResource).addPropertyOverride('LatencyMode', 'NORMAL');
+    template(stack).hasResourceProperties(RESOURCE_TYPES.channel, { LatencyMode: 'NORMAL' });
   });
 
   test('providerPolicyStatements has no * action', () => {
