@@ -5,9 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { CreateChannelCommand, IvsClient } from '@aws-sdk/client-ivs';
+import type { Plugin } from 'esbuild';
 import { TEST_ACCOUNT_ID, TEST_CREDENTIALS, startEmulator } from '../test/emulator';
 import { deploy } from '../test/harness';
 import { Spread, spread } from './stats';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bundle } = require('../scripts/bundle-handler') as { bundle: (entry: string, outfile: string, plugins?: Plugin[]) => Promise<unknown> };
 
 const root = path.join(__dirname, '..');
 export const BUNDLE = path.join(root, 'assets', 'provider', 'index.js');
@@ -23,9 +26,47 @@ export interface BundleFigures {
   readonly gzip: number;
   /** The largest inputs of the bundle, by package (bytes in the output). */
   readonly parts: ReadonlyArray<readonly [string, number]>;
+  /** Gzipped bytes of the IVS client alone sending one command, bundled as the handler is: the SDK's floor. */
+  readonly ivsClientAloneGzip: number;
+  /** Gzipped bytes of the handler with its Secrets Manager and STS clients left out (stand-ins that throw). */
+  readonly ivsOnlyHandlerGzip: number;
 }
 
-export function bundleFigures(): BundleFigures {
+/** One IvsClient sending one command, and nothing else: what any handler calling IVS with the SDK bundles at least. */
+const IVS_CLIENT_ALONE = `import { GetChannelCommand, IvsClient } from '@aws-sdk/client-ivs';
+export const handler = (event: { arn: string }) => new IvsClient({}).send(new GetChannelCommand({ arn: event.arn }));
+`;
+
+/** An esbuild plugin putting in place of each of `modules` a stand-in with the same export names, each throwing when used. */
+function leaveOut(modules: readonly string[]): Plugin {
+  return {
+    name: 'leave-out',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${modules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`) },
+        (args) => ({ path: args.path, namespace: 'left-out' }));
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, async (args) => ({
+        contents: Object.keys(await import(args.path)).filter((name) => name !== 'default')
+          .map((name) => `export const ${name} = new Proxy(function () {}, { get() { throw new Error('left out'); } });`).join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The gzipped size of `entry` (a file, or a module's text) bundled as the handler is, with `plugins` besides. */
+async function gzippedBundle(entry: { file?: string; text?: string }, plugins: Plugin[] = []): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(root, '.bench-bundle-'));
+  try {
+    const file = entry.file ?? path.join(dir, 'entry.ts');
+    if (entry.text !== undefined) fs.writeFileSync(file, entry.text);
+    await bundle(file, path.join(dir, 'out.js'), plugins);
+    return zlib.gzipSync(fs.readFileSync(path.join(dir, 'out.js'))).length;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bundleFigures(): Promise<BundleFigures> {
   const raw = fs.readFileSync(BUNDLE);
   const meta = JSON.parse(fs.readFileSync(path.join(root, 'assets', 'provider-meta.json'), 'utf8'));
   const output = Object.values(meta.outputs)[0] as { inputs: Record<string, { bytesInOutput: number }> };
@@ -35,7 +76,14 @@ export function bundleFigures(): BundleFigures {
     const key = m ? m[1] : file.startsWith('lib/') ? 'lib/ (contract)' : 'lambda/ (the handler)';
     byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
   }
-  return { bytes: raw.length, gzip: zlib.gzipSync(raw).length, parts: [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8) };
+  return {
+    bytes: raw.length,
+    gzip: zlib.gzipSync(raw).length,
+    parts: [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8),
+    ivsClientAloneGzip: await gzippedBundle({ text: IVS_CLIENT_ALONE }),
+    ivsOnlyHandlerGzip: await gzippedBundle({ file: path.join(root, 'lambda', 'index.ts') },
+      [leaveOut(['@aws-sdk/client-secrets-manager', '@aws-sdk/client-sts'])]),
+  };
 }
 
 export interface ColdLoadFigures {

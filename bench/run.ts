@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     results.synth = measureSynth({ sizes, runs: Number(a.get('synth-runs') ?? 5), workdir, log });
   });
   await section('handler', async () => {
-    results.bundle = bundleFigures();
+    results.bundle = await bundleFigures();
     results.coldLoad = coldLoad(Number(a.get('load-runs') ?? 10));
     log('handler: cold load measured');
     results.firstInvocation = await firstInvocation(Number(a.get('first-runs') ?? 5), workdir);

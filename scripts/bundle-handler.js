@@ -18,9 +18,6 @@ const fs = require('fs');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
-// `node scripts/bundle-handler.js [dir]`: the bundle (and its metafile) go to `dir` instead, e.g. to compare variants.
-const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'assets', 'provider');
-const metafile = process.argv[2] ? path.join(outdir, 'meta.json') : path.join(root, 'assets', 'provider-meta.json');
 
 /** Modules the bundle takes from lambda/ instead of node_modules (tests keep the real ones). */
 const SWAPPED = {
@@ -43,11 +40,14 @@ const swapModules = {
   },
 };
 
-async function main() {
-  fs.rmSync(outdir, { recursive: true, force: true });
+/**
+ * Bundles `entry` to `outfile` as the provider's bundle is made (the swaps above, minified, node22; `plugins`
+ * besides) and returns esbuild's metafile; bench/handler.ts bundles its variants this way. Warnings fail it.
+ */
+async function bundle(entry, outfile, plugins = []) {
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'lambda', 'index.ts')],
-    outfile: path.join(outdir, 'index.js'),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     minify: true,
     platform: 'node',
@@ -57,7 +57,7 @@ async function main() {
     mainFields: ['module', 'main'],
     legalComments: 'none',
     metafile: true,
-    plugins: [swapModules],
+    plugins: [swapModules, ...plugins],
     logLevel: 'silent',
   });
   if (result.warnings.length > 0) {
@@ -65,12 +65,25 @@ async function main() {
     console.error(text.join('\n'));
     throw new Error(`esbuild: ${result.warnings.length} warning(s); warnings fail the build`);
   }
+  return result.metafile;
+}
+
+async function main() {
+  // `node scripts/bundle-handler.js [dir]`: the bundle (and its metafile) go to `dir` instead, e.g. to compare variants.
+  const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'assets', 'provider');
+  const metafile = process.argv[2] ? path.join(outdir, 'meta.json') : path.join(root, 'assets', 'provider-meta.json');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const meta = await bundle(path.join(root, 'lambda', 'index.ts'), path.join(outdir, 'index.js'));
   const bytes = fs.statSync(path.join(outdir, 'index.js')).size;
-  fs.writeFileSync(metafile, JSON.stringify(result.metafile));
+  fs.writeFileSync(metafile, JSON.stringify(meta));
   console.log(`bundle-handler: ${path.relative(root, path.join(outdir, 'index.js'))} ${(bytes / 1024).toFixed(1)} KiB`);
 }
 
-main().catch((err) => {
-  console.error(err.message);
-  process.exit(1);
-});
+module.exports = { bundle };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}
