@@ -169,8 +169,10 @@ function misses(results: Results): string[] {
     && d.create.ratio.median > (d.kase.stacks > 1 ? 1.3 : 1.2));
   for (const d of allAtOnce) {
     lines.push(`- **${d.kase.channels} channels, all Lambdas at once**: the first ${d.create.floorOperation} is executed only `
-      + `${seconds(d.create.firstCall)} after the deploy starts: this machine's ${results.machine.cores} cores start ${d.kase.channels} Node.js `
-      + 'processes at once, about 0.1 s of CPU each before the first request, while Lambda starts each invocation in its own sandbox. From '
+      + `${seconds(d.create.firstCall)} after the deploy starts: this machine's ${results.machine.cores} cores start ${d.kase.channels} Lambda `
+      + 'processes at once, each loading Node.js and the handler and taking its create claim (a Secrets Manager call) before its first IVS '
+      + `request: ${(d.create.firstCall.median / 1000 * results.machine.cores / (d.kase.channels / d.kase.stacks)).toFixed(2)} s of a core each `
+      + 'if the cores did nothing else, where Lambda gives each invocation a sandbox of its own. From '
       + `that first call on, the create keeps to ${show(d.create.ratioAfterStart, 'x', 2)} the floor and the delete to `
       + `${show(d.delete.ratioAfterStart, 'x', 2)}: IVS's quota is used to the last call. With fewer Lambdas at once, fewer processes start `
       + 'together and the same deploy is within the target (the rows above).');
@@ -189,7 +191,7 @@ export function writeReport(results: Results, file: string): void {
     '# Benchmarks',
     '',
     `Measured ${m.date} by \`npm run bench\` at commit ${m.commit}, on ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}. `
-      + `The machine is shared with other developers' builds and tests: the 1-minute load average before and after each section was ${load || 'not recorded'} `
+      + `The 1-minute load average before and after each section (the bench's own processes, and anything else the machine ran) was ${load || 'not recorded'} `
       + `(on ${m.cores} cores), so the times are noisy; every figure is a median with its range (min–max) and the number of runs.`,
     '',
     ...table(['package', 'version'], Object.entries(m.versions)),
