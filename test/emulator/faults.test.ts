@@ -4,7 +4,7 @@ import {
   UpdateChannelCommand,
 } from '@aws-sdk/client-ivs';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { IvsEmulator, SECOND_ACCOUNT_ID, startEmulator } from '.';
+import { IvsEmulator, SECOND_ACCOUNT_ID, Throttle, startEmulator } from '.';
 import { failure } from './sdk-helpers';
 
 let emulator: IvsEmulator;
@@ -53,12 +53,22 @@ describe('rate limits (IVS service quotas)', () => {
     expect(results.map((r) => r.status).filter((s) => s === 'rejected')).toHaveLength(2);
   });
 
-  test('the SDK retries its way through throttling; timeScale speeds up the refill', async () => {
-    emulator.throttle.timeScale = 40; // 5 TPS emulated = 200 calls per real second
+  test('the SDK retries its way through throttling', async () => {
+    // 8 calls at once against a burst of 5 that refills 5 per second: one is throttled unless they spread over 0.6 s
+    emulator.throttle.timeScale = 1;
     const ivs = ivsClient(10);
-    await Promise.all(Array.from({ length: 12 }, (_, i) => ivs.send(new CreateChannelCommand({ name: `c${i}` }))));
-    expect(emulator.state.snapshot().channels).toHaveLength(12);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => ivs.send(new CreateChannelCommand({ name: `c${i}` }))));
+    expect(emulator.state.snapshot().channels).toHaveLength(8);
     expect(emulator.calls({ operation: 'CreateChannel', status: 429 }).length).toBeGreaterThan(0);
+  });
+
+  test('timeScale speeds up the refill', () => {
+    // GIVEN buckets of 5 TPS, emptied at t = 0, at real time and 40 times faster
+    const buckets = [1, 40].map((timeScale) => new Throttle({ timeScale }));
+    for (const b of buckets) for (let i = 0; i < 5; i++) expect(b.take('ivs', 'CreateChannel', 'a', 'r', 0)).toBe(true);
+    // THEN 25 ms later: 0.125 tokens at real time (refused), 5 at 40x (five taken, the sixth refused)
+    expect(buckets[0].take('ivs', 'CreateChannel', 'a', 'r', 25)).toBe(false);
+    expect(Array.from({ length: 6 }, () => buckets[1].take('ivs', 'CreateChannel', 'a', 'r', 25))).toEqual([true, true, true, true, true, false]);
   });
 
   test('rates can be changed or switched off at run time', async () => {
