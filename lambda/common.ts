@@ -23,7 +23,7 @@ export interface ResourceHandler<P> {
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
   /**
    * Deletes what request `requestId` made under props (a resource that creates under a claim: createOnce, not
-   * `unique`): a Delete after a create that never answered (claim.ts releaseAll).
+   * `unclaimed`): a Delete after a create that never answered (claim.ts releaseAll).
    */
   abandon?(session: Session, props: P, requestId: string): Promise<void>;
 }
@@ -53,6 +53,11 @@ export interface RequestResources<T> {
   readonly refusals?: readonly string[];
   /** IVS refuses a second resource of a request by itself (a refusal above): no sweep after a create it answered. */
   readonly unique?: boolean;
+  /**
+   * Created without a claim (with `unique`): no Delete after a create that never answered looks for it (a stream key,
+   * which goes with its channel).
+   */
+  readonly unclaimed?: boolean;
 }
 
 /**
@@ -66,14 +71,14 @@ export interface RequestResources<T> {
  * deleted, and the kept one answers: a delivery after another one finished keeps what that one made. One
  * list call per create; it has a rate quota of its own, as large as the create's (IVS service quotas), so
  * it does not slow a deploy down. Where IVS itself refuses a second one (`unique`), only its refusal
- * sweeps, and no claim is needed. `made` (to `finish`): whether this delivery made the one answered (only
- * then may it undo it, or write its secret).
+ * sweeps; the claim then serves a Delete after a create that never answered (`unclaimed`: none). `made` (to
+ * `finish`): whether this delivery made the one answered (only then may it undo it, or write its secret).
  */
 export async function createOnce<T extends MetadataBearer, R>(
   session: Session, create: () => Promise<T>, arnOf: (created: T) => string | undefined, resources: RequestResources<T>,
   finish: (resource: Omit<T, '$metadata'>, made: boolean) => Promise<R>,
 ): Promise<R> {
-  if (resources.unique) {
+  if (resources.unclaimed) {
     const { resource, made } = await createAndSweep(session, create, arnOf, resources);
     return finish(resource, made);
   }

@@ -95,9 +95,11 @@ async function createKey(session: Session, props: StreamKeyProps): Promise<Handl
     list: () => listAll((nextToken) => session.ivs(new ListStreamKeysCommand({ channelArn, nextToken }), channelArn), (page) => page.streamKeys),
     get: async (arn) => ({ streamKey: await getKey(session, arn) }),
     delete: (arn) => deleteKey(session, arn),
-    // One key per channel: a second create is refused, and the key found is this request's.
+    // One key per channel: a second create is refused, and the key found is this request's. A key no create answered
+    // for is deleted with its channel.
     refusals: ['ServiceQuotaExceededException'],
     unique: true,
+    unclaimed: true,
   }, async (created, made) => {
     const key = must(created.streamKey, 'stream key');
     const arn = must(key.arn, 'stream key ARN');

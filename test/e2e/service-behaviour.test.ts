@@ -285,6 +285,31 @@ describe('conflicts, live streams and deletes', () => {
     s.expectNothingLeft();
   });
 
+  modeScenario(scan, 'a cancelled Create that still imports a key of one\'s own: the rollback\'s Delete waits for it, through its claim, and deletes that pair', async (s, deploy) => {
+    // GIVEN a pair of one's own key whose ImportPlaybackKeyPair takes effect only 3 s after it is sent, and a channel whose name IVS refuses
+    s.emulator.faults.set('ImportPlaybackKeyPair', { latencyMs: 3_000, times: 1 });
+    const dir = s.synthStack((stack) => {
+      new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey });
+      new Channel(stack, 'Bad', { channelName: new CfnParameter(stack, 'BadName', { default: 'not a name!' }).valueAsString });
+    });
+
+    // WHEN deployed, CloudFormation cancelling the pair's create when Bad fails
+    const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });
+
+    // THEN (once the cancelled import took effect) the rollback's Delete, an ID CloudFormation made up, had deleted that pair
+    for (const until = Date.now() + 15_000; !providerCalls(s, 'ImportPlaybackKeyPair').some((e) => e.status === 200) && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
+    expect(step(d.result, 'Slow', { resourceType: KEY_PAIR, requestType: 'Create' })).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
+    expect(step(d.result, 'Slow', { resourceType: KEY_PAIR, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
+    const made = providerCalls(s, 'ImportPlaybackKeyPair').filter((e) => e.status === 200);
+    expect(made).toHaveLength(1);
+    expect(providerCalls(s, 'DeletePlaybackKeyPair').map((e) => e.status)).toEqual([200]);
+    s.expectNothingLeft();
+  });
+
   for (const encoder of [
     { what: 'an encoder that reconnects at once, to a stream that ends 1.5 s after StopStream', live: { reconnectAfterMs: 0, endsAfterMs: 1_500 } },
     { what: 'an encoder that reconnects 0.3 s after its stream ends', live: { reconnectAfterMs: 300 } },
