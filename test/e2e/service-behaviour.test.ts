@@ -258,57 +258,47 @@ describe('conflicts, live streams and deletes', () => {
     s.expectNothingLeft();
   });
 
-  modeScenario(scan, 'a cancelled Create that still makes its channel: the rollback\'s Delete waits for it, through its claim, and deletes that channel', async (s, deploy) => {
-    // GIVEN a channel whose CreateChannel takes effect only 3 s after it is sent, and a pair whose key IVS refuses at once
-    s.emulator.faults.set('CreateChannel', { latencyMs: 3_000, times: 1 });
-    const dir = s.synthStack((stack) => {
-      new Channel(stack, 'Slow', { channelName: 'e2e-late' }); // no secret: no later step fails and undoes the create
-      new PlaybackKeyPair(stack, 'Bad', { publicKeyMaterial: new CfnParameter(stack, 'BadKey', { default: 'not a key' }).valueAsString });
+  for (const kase of [
+    {
+      what: 'makes its channel', id: 'Slow', type: CHANNEL, create: 'CreateChannel', deleted: 'DeleteChannel', status: 204,
+      // A pair whose key IVS refuses at once; the channel has no secret, so no later step fails and undoes its create.
+      build: (stack: Stack) => {
+        new Channel(stack, 'Slow', { channelName: 'e2e-late' });
+        new PlaybackKeyPair(stack, 'Bad', { publicKeyMaterial: new CfnParameter(stack, 'BadKey', { default: 'not a key' }).valueAsString });
+      },
+    },
+    {
+      what: 'imports a key of one\'s own', id: 'Slow', type: KEY_PAIR, create: 'ImportPlaybackKeyPair', deleted: 'DeletePlaybackKeyPair', status: 200,
+      // A channel whose name IVS refuses at once.
+      build: (stack: Stack) => {
+        new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey });
+        new Channel(stack, 'Bad', { channelName: new CfnParameter(stack, 'BadName', { default: 'not a name!' }).valueAsString });
+      },
+    },
+  ]) {
+    modeScenario(scan, `a cancelled Create that still ${kase.what}: the rollback's Delete waits for it, through its claim, and deletes it`, async (s, deploy) => {
+      // GIVEN a resource whose create takes effect only 3 s after it is sent, and one that fails at once
+      s.emulator.faults.set(kase.create, { latencyMs: 3_000, times: 1 });
+      const dir = s.synthStack(kase.build);
+
+      // WHEN deployed, CloudFormation cancelling the slow create when Bad fails
+      const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });
+
+      // THEN (once the cancelled create took effect) the rollback's Delete, an ID CloudFormation made up, had deleted
+      // what the cancelled create went on to make
+      for (const until = Date.now() + 15_000; !providerCalls(s, kase.create).some((e) => e.status === 200) && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
+      expect(step(d.result, kase.id, { resourceType: kase.type, requestType: 'Create' })).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
+      expect(step(d.result, kase.id, { resourceType: kase.type, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
+      const made = providerCalls(s, kase.create).filter((e) => e.status === 200);
+      expect(made).toHaveLength(1);
+      expect(providerCalls(s, kase.deleted).map((e) => [e.arn, e.status])).toEqual([[made[0].arn ?? expect.any(String), kase.status]]);
+      s.expectNothingLeft();
     });
-
-    // WHEN deployed, CloudFormation cancelling the channel's create when Bad fails
-    const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });
-
-    // THEN (once the cancelled create's CreateChannel took effect) the rollback's Delete, an ID CloudFormation made up,
-    // had deleted the channel the cancelled create went on to make
-    for (const until = Date.now() + 15_000; !providerCalls(s, 'CreateChannel').some((e) => e.status === 200) && Date.now() < until;) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
-    const cancelled = step(d.result, 'Slow', { resourceType: CHANNEL, requestType: 'Create' });
-    expect(cancelled).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
-    expect(step(d.result, 'Slow', { resourceType: CHANNEL, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
-    const made = providerCalls(s, 'CreateChannel').filter((e) => e.status === 200);
-    expect(made).toHaveLength(1);
-    expect(providerCalls(s, 'DeleteChannel').map((e) => [e.arn, e.status])).toEqual([[made[0].arn ?? expect.any(String), 204]]);
-    s.expectNothingLeft();
-  });
-
-  modeScenario(scan, 'a cancelled Create that still imports a key of one\'s own: the rollback\'s Delete waits for it, through its claim, and deletes that pair', async (s, deploy) => {
-    // GIVEN a pair of one's own key whose ImportPlaybackKeyPair takes effect only 3 s after it is sent, and a channel whose name IVS refuses
-    s.emulator.faults.set('ImportPlaybackKeyPair', { latencyMs: 3_000, times: 1 });
-    const dir = s.synthStack((stack) => {
-      new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey });
-      new Channel(stack, 'Bad', { channelName: new CfnParameter(stack, 'BadName', { default: 'not a name!' }).valueAsString });
-    });
-
-    // WHEN deployed, CloudFormation cancelling the pair's create when Bad fails
-    const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });
-
-    // THEN (once the cancelled import took effect) the rollback's Delete, an ID CloudFormation made up, had deleted that pair
-    for (const until = Date.now() + 15_000; !providerCalls(s, 'ImportPlaybackKeyPair').some((e) => e.status === 200) && Date.now() < until;) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
-    expect(step(d.result, 'Slow', { resourceType: KEY_PAIR, requestType: 'Create' })).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
-    expect(step(d.result, 'Slow', { resourceType: KEY_PAIR, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
-    const made = providerCalls(s, 'ImportPlaybackKeyPair').filter((e) => e.status === 200);
-    expect(made).toHaveLength(1);
-    expect(providerCalls(s, 'DeletePlaybackKeyPair').map((e) => e.status)).toEqual([200]);
-    s.expectNothingLeft();
-  });
+  }
 
   for (const encoder of [
     { what: 'an encoder that reconnects at once, to a stream that ends 1.5 s after StopStream', live: { reconnectAfterMs: 0, endsAfterMs: 1_500 } },
