@@ -10,7 +10,10 @@ import { TEST_ACCOUNT_ID, TEST_CREDENTIALS, startEmulator } from '../test/emulat
 import { deploy } from '../test/harness';
 import { Spread, spread } from './stats';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { bundle } = require('../scripts/bundle-handler') as { bundle: (entry: string, outfile: string, plugins?: Plugin[]) => Promise<unknown> };
+const { bundle, exactModules } = require('../scripts/bundle-handler') as {
+  bundle: (entry: string, outfile: string, plugins?: Plugin[]) => Promise<unknown>;
+  exactModules: (modules: readonly string[]) => RegExp;
+};
 
 const root = path.join(__dirname, '..');
 export const BUNDLE = path.join(root, 'assets', 'provider', 'index.js');
@@ -42,8 +45,7 @@ function leaveOut(modules: readonly string[]): Plugin {
   return {
     name: 'leave-out',
     setup(build) {
-      build.onResolve({ filter: new RegExp(`^(${modules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`) },
-        (args) => ({ path: args.path, namespace: 'left-out' }));
+      build.onResolve({ filter: exactModules(modules) }, (args) => ({ path: args.path, namespace: 'left-out' }));
       build.onLoad({ filter: /.*/, namespace: 'left-out' }, async (args) => ({
         contents: Object.keys(await import(args.path)).filter((name) => name !== 'default')
           .map((name) => `export const ${name} = new Proxy(function () {}, { get() { throw new Error('left out'); } });`).join('\n'),

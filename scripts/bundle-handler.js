@@ -26,11 +26,15 @@ const SWAPPED = {
 
 const NO_EVENT_STREAMS = 'throw new Error("cdk-ivs bundle: event streams are left out (no operation the handler calls has one)");';
 
+/** An esbuild filter matching exactly the imports of `modules` (package names). */
+function exactModules(modules) {
+  return new RegExp(`^(${modules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
+}
+
 const swapModules = {
   name: 'swap-modules',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(SWAPPED).map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: SWAPPED[args.path] }));
+    build.onResolve({ filter: exactModules(Object.keys(SWAPPED)) }, (args) => ({ path: SWAPPED[args.path] }));
     build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: 'no-event-streams', namespace: 'swapped' }));
     build.onLoad({ filter: /.*/, namespace: 'swapped' }, () => ({ contents: NO_EVENT_STREAMS, loader: 'js' }));
     build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z-]+[\\/]package\.json$/ }, (args) => ({
@@ -79,7 +83,7 @@ async function main() {
   console.log(`bundle-handler: ${path.relative(root, path.join(outdir, 'index.js'))} ${(bytes / 1024).toFixed(1)} KiB`);
 }
 
-module.exports = { bundle };
+module.exports = { bundle, exactModules };
 
 if (require.main === module) {
   main().catch((err) => {

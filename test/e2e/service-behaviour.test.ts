@@ -260,7 +260,7 @@ describe('conflicts, live streams and deletes', () => {
 
   for (const kase of [
     {
-      what: 'makes its channel', id: 'Slow', type: CHANNEL, create: 'CreateChannel', deleted: 'DeleteChannel', status: 204,
+      what: 'makes its channel', type: CHANNEL, create: 'CreateChannel', deleted: 'DeleteChannel', status: 204,
       // A pair whose key IVS refuses at once; the channel has no secret, so no later step fails and undoes its create.
       build: (stack: Stack) => {
         new Channel(stack, 'Slow', { channelName: 'e2e-late' });
@@ -268,7 +268,7 @@ describe('conflicts, live streams and deletes', () => {
       },
     },
     {
-      what: 'imports a key of one\'s own', id: 'Slow', type: KEY_PAIR, create: 'ImportPlaybackKeyPair', deleted: 'DeletePlaybackKeyPair', status: 200,
+      what: 'imports a key of one\'s own', type: KEY_PAIR, create: 'ImportPlaybackKeyPair', deleted: 'DeletePlaybackKeyPair', status: 200,
       // A channel whose name IVS refuses at once.
       build: (stack: Stack) => {
         new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey });
@@ -277,7 +277,7 @@ describe('conflicts, live streams and deletes', () => {
     },
   ]) {
     modeScenario(scan, `a cancelled Create that still ${kase.what}: the rollback's Delete waits for it, through its claim, and deletes it`, async (s, deploy) => {
-      // GIVEN a resource whose create takes effect only 3 s after it is sent, and one that fails at once
+      // GIVEN Slow, whose create takes effect only 3 s after it is sent, and Bad, which fails at once
       s.emulator.faults.set(kase.create, { latencyMs: 3_000, times: 1 });
       const dir = s.synthStack(kase.build);
 
@@ -291,8 +291,8 @@ describe('conflicts, live streams and deletes', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(d.result.stackStatus).toBe('ROLLBACK_COMPLETE');
-      expect(step(d.result, kase.id, { resourceType: kase.type, requestType: 'Create' })).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
-      expect(step(d.result, kase.id, { resourceType: kase.type, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
+      expect(step(d.result, 'Slow', { resourceType: kase.type, requestType: 'Create' })).toMatchObject({ status: 'FAILED', reason: 'Resource creation cancelled' });
+      expect(step(d.result, 'Slow', { resourceType: kase.type, requestType: 'Delete' })).toMatchObject({ phase: 'rollback', status: 'SUCCESS' });
       const made = providerCalls(s, kase.create).filter((e) => e.status === 200);
       expect(made).toHaveLength(1);
       expect(providerCalls(s, kase.deleted).map((e) => [e.arn, e.status])).toEqual([[made[0].arn ?? expect.any(String), kase.status]]);
