@@ -55,8 +55,8 @@ export const channel: ResourceHandler<ChannelProps> = {
   async onCreate(session, props) {
     if (props.AdoptChannelArn) return adopt(session, props.AdoptChannelArn, props);
     const target = targetOf(props);
-    const create = new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
-    return createOnce(session, () => session.ivs(create, target), (answer) => answer.channel?.arn, channelsOf(session, props), async (created, made) => {
+    const command = () => new CreateChannelCommand({ ...settings(props), tags: createTags(session, props.Tags) } as CreateChannelRequest);
+    return createOnce(session, () => session.ivs(command(), target), (answer) => answer.channel?.arn, channelsOf(session, props), async (created, made) => {
       const ivsChannel = must(created.channel, 'channel');
       const arn = must(ivsChannel.arn, 'channel ARN');
       const key = created.streamKey ?? {};

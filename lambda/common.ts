@@ -29,12 +29,12 @@ export interface ResourceHandler<P> {
 }
 
 /**
- * The tags of a create: the template's, and REQUEST_TAG = `<RequestId> <start of this invocation, base
- * 36 milliseconds>`: the resources one CloudFormation request made, which delivery of its event made
- * each, and in which order (createOnce).
+ * The tags of a create, made as it is sent: the template's, and REQUEST_TAG = `<RequestId> <start of this
+ * invocation> <now>` (base 36 milliseconds): the resources one CloudFormation request made, which delivery
+ * of its event made each, and in which order it sent them (createOnce). An SDK retry sends the same tags.
  */
 export function createTags(session: Session, tags: Tags = {}): Tags {
-  return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started}` };
+  return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started} ${Date.now().toString(36)}` };
 }
 
 /** The RequestId a REQUEST_TAG value names (a create's, or `adopted by ...` for an adopted channel). */
@@ -67,7 +67,7 @@ export interface RequestResources<T> {
  * Create can run one after the other or at once; and the SDK may retry a create whose answer was lost.
  * Deliveries at once take turns (oneAtATime: one creates, another waits for it and takes what it made).
  * After every create the resources tagged with this request are listed (again, until the list shows the
- * one the create answered: reads lag), the one made first is kept (then the lowest ARN), the others are
+ * one the create answered: reads lag), one is kept (another invocation's if any: sweep), the others are
  * deleted, and the kept one answers: a delivery after another one finished keeps what that one made. One
  * list call per create; it has a rate quota of its own, as large as the create's (IVS service quotas), so
  * it does not slow a deploy down. Where IVS itself refuses a second one (`unique`), only its refusal
@@ -124,12 +124,15 @@ async function takeMade<T>(session: Session, resources: RequestResources<T>): Pr
   return { resource: await resources.get(keep.arn), made: keep.started === session.started, arn: keep.arn };
 }
 
-/** The listed resources tagged with request `requestId` (REQUEST_TAG), with the start of the invocation that made each. */
+/**
+ * The listed resources tagged with request `requestId` (REQUEST_TAG), with the start of the invocation that made
+ * each and when it sent the create (a tag of an earlier version has no send time: its invocation's start).
+ */
 async function listMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<Array<{ arn: string; started: string; order: number }>> {
   return (await resources.list()).flatMap((r) => {
     const tag = r.tags?.[REQUEST_TAG];
-    const started = tag?.split(' ')[1] ?? '';
-    return r.arn && requestOf(tag) === requestId ? [{ arn: r.arn, started, order: parseInt(started, 36) || 0 }] : [];
+    const [, started = '', sent = started] = tag?.split(' ') ?? [];
+    return r.arn && requestOf(tag) === requestId ? [{ arn: r.arn, started, order: parseInt(sent, 36) || 0 }] : [];
   });
 }
 
@@ -140,12 +143,17 @@ export async function deleteMadeBy<T>(resources: RequestResources<T>, requestId:
 
 /**
  * Lists the resources tagged with this request (until the list shows `answered`, or any), deletes all
- * but the one made first, and returns that one.
+ * but one, and returns that one: one another invocation made if any, else this one's; of several, the one
+ * sent first (then the lowest ARN). Creates of one request take turns (claim.ts), so what another
+ * invocation made came before this one's create, whichever invocation started first (a delivery can start
+ * first and claim only after another one answered), and its answer may be the one CloudFormation took.
  */
 async function sweep<T>(session: Session, resources: RequestResources<T>, answered?: string): Promise<{ arn: string; started: string } | undefined> {
   const mine = await eventually(session, () => listMadeBy(resources, session.requestId),
     (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
-  const keep = [...mine].sort((x, y) => x.order - y.order || (x.arn < y.arn ? -1 : 1))[0] ?? (answered && { arn: answered, started: session.started });
+  const own = (r: { started: string }) => (r.started === session.started ? 1 : 0);
+  const keep = [...mine].sort((x, y) => own(x) - own(y) || x.order - y.order || (x.arn < y.arn ? -1 : 1))[0]
+    ?? (answered && { arn: answered, started: session.started });
   for (const { arn } of mine) if (arn !== keep?.arn) await resources.delete(arn);
   return keep || undefined;
 }

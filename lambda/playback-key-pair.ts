@@ -71,11 +71,11 @@ async function importKeyPair(session: Session, props: KeyPairProps): Promise<Han
   const generated = props.PublicKeyMaterial === undefined ? generateP384() : undefined;
   const publicKeyMaterial = props.PublicKeyMaterial ?? generated?.publicKey;
   const target = targetOf(props);
-  const create = new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
+  const command = () => new ImportPlaybackKeyPairCommand({ publicKeyMaterial, name: props.Name, tags: createTags(session, props.Tags) });
   // An import of the same key again is refused: it exists (or, at the quota, there is no room). A key of one's own is
   // one pair by itself; a generated key differs at every delivery.
   const resources = { ...pairsOf(session, target), refusals: ['ConflictException', 'ServiceQuotaExceededException'], unique: generated === undefined };
-  return createOnce(session, () => session.ivs(create, target), (answer) => answer.keyPair?.arn, resources, async (imported, made) => {
+  return createOnce(session, () => session.ivs(command(), target), (answer) => answer.keyPair?.arn, resources, async (imported, made) => {
     const keyPair = must(imported.keyPair, 'key pair');
     const arn = must(keyPair.arn, 'key pair ARN');
     // A pair another delivery of this event generated has its private key in the secret already.

@@ -90,8 +90,8 @@ async function adoptKey(session: Session, props: StreamKeyProps, key: StreamKey)
  */
 async function createKey(session: Session, props: StreamKeyProps): Promise<HandlerResponse> {
   const channelArn = channelArnOf(props);
-  const create = new CreateStreamKeyCommand({ channelArn, tags: createTags(session, props.Tags) });
-  return createOnce(session, () => session.ivs(create, channelArn), (answer) => answer.streamKey?.arn, {
+  const command = () => new CreateStreamKeyCommand({ channelArn, tags: createTags(session, props.Tags) });
+  return createOnce(session, () => session.ivs(command(), channelArn), (answer) => answer.streamKey?.arn, {
     list: () => listAll((nextToken) => session.ivs(new ListStreamKeysCommand({ channelArn, nextToken }), channelArn), (page) => page.streamKeys),
     get: async (arn) => ({ streamKey: await getKey(session, arn) }),
     delete: (arn) => deleteKey(session, arn),

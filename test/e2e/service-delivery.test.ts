@@ -41,17 +41,20 @@ function expectOneOfEach(s: Scenario, d: Deployment, keyless: string): void {
 
 /**
  * How the two deliveries meet: one after the other; at once (CloudFormation taking the first answer or the last);
- * and at once with the second starting 300 ms later while the first one's creates take 2 s to reach IVS, so the
- * later delivery would create first (a claim deleted without recovery then reads as not found: describeWhilePurging).
+ * at once with the second starting 300 ms later while the first one's creates take 2 s to reach IVS, so the
+ * later delivery would create first (a claim deleted without recovery then reads as not found: describeWhilePurging);
+ * and at once with the second starting 1.5 s later while the first one's claims take 5 s to reach Secrets Manager
+ * (throttled and retried, say), so the delivery that started first claims and creates after the other one finished.
  */
 const DELIVERIES: ReadonlyArray<{
   readonly mode: 'sequential' | 'concurrent'; readonly duplicateAnswers: 'first' | 'last'; readonly staggerMs?: number;
-  readonly describeWhilePurging?: 'deleted' | 'not-found';
+  readonly describeWhilePurging?: 'deleted' | 'not-found'; readonly lateClaimMs?: number;
 }> = [
   { mode: 'sequential', duplicateAnswers: 'first' },
   { mode: 'concurrent', duplicateAnswers: 'first' },
   { mode: 'concurrent', duplicateAnswers: 'last' },
   { mode: 'concurrent', duplicateAnswers: 'first', staggerMs: 300, describeWhilePurging: 'not-found' },
+  { mode: 'concurrent', duplicateAnswers: 'first', staggerMs: 1_500, lateClaimMs: 5_000 },
 ];
 
 /** The claims (lambda/claim.ts) the emulator holds, but those being deleted. */
@@ -60,8 +63,10 @@ function claims(s: Scenario): string[] {
 }
 
 describe('the same Create delivered twice', () => {
-  for (const { mode, duplicateAnswers, staggerMs, describeWhilePurging } of DELIVERIES) {
-    const how = staggerMs ? `${mode}, the second ${staggerMs} ms later while the first one's creates take 2 s` : mode;
+  for (const { mode, duplicateAnswers, staggerMs, describeWhilePurging, lateClaimMs } of DELIVERIES) {
+    const how = !staggerMs ? mode : lateClaimMs
+      ? `${mode}, the second ${staggerMs} ms later while the first one's claims take ${lateClaimMs / 1000} s`
+      : `${mode}, the second ${staggerMs} ms later while the first one's creates take 2 s`;
     modeScenario(scan, `${how}, CloudFormation taking the ${duplicateAnswers} answer: one channel, one generated pair, one stream key, and both deliveries answer its ID`, async (s, deploy) => {
       // GIVEN a channel, a generated pair and a StreamKey on a keyless channel, every Create delivered twice
       const keyless = await keylessChannel(s, 'e2e-keyless');
@@ -70,17 +75,19 @@ describe('the same Create delivered twice', () => {
         new PlaybackKeyPair(stack, 'Pair', { playbackKeyPairName: 'e2e-twice' });
         new StreamKey(stack, 'Key', { channel: Channel.fromChannelArn(stack, 'Keyless', keyless), storeStreamKeyInSecret: true });
       });
-      const slowed = staggerMs ? [
-        ...s.emulator.faults.set('CreateChannel', { latencyMs: 2_000, times: 1 }),
-        ...s.emulator.faults.set('ImportPlaybackKeyPair', { latencyMs: 2_000, times: 1 }),
-      ] : [];
+      // the first delivery's claims of the channel and the pair (the stream key takes none)
+      const slowed = lateClaimMs ? s.emulator.faults.set('secretsmanager:CreateSecret', { latencyMs: lateClaimMs, times: 2, arn: new RegExp(`^${CLAIM_PREFIX}/`) })
+        : staggerMs ? [
+          ...s.emulator.faults.set('CreateChannel', { latencyMs: 2_000, times: 1 }),
+          ...s.emulator.faults.set('ImportPlaybackKeyPair', { latencyMs: 2_000, times: 1 }),
+        ] : [];
 
       // WHEN deployed
       const d = await deploy(dir, 'E2e', { duplicateDeliveries: [{ requestType: 'Create', mode, staggerMs }], duplicateAnswers });
 
       // THEN each was delivered twice, both deliveries succeeded with the same physical ID, and that one exists, once
       expect(d.result.stackStatus).toBe('CREATE_COMPLETE');
-      expect(slowed.map((r) => r.applied)).toEqual(staggerMs ? [1, 1] : []);
+      expect(slowed.map((r) => r.applied)).toEqual(lateClaimMs ? [2] : staggerMs ? [1, 1] : []);
       for (const [id, type] of [['Live', CHANNEL], ['Pair', KEY_PAIR], ['Key', STREAM_KEY]]) {
         const created = step(d.result, id, { resourceType: type, requestType: 'Create' });
         expect(created.deliveries).toBe(2);
@@ -90,8 +97,9 @@ describe('the same Create delivered twice', () => {
       const done = (op: string) => providerCalls(s, op).filter((e) => e.status >= 200 && e.status < 300).length;
       expect(done('CreateChannel') - done('DeleteChannel')).toBe(1);
       expect(done('ImportPlaybackKeyPair') - done('DeletePlaybackKeyPair')).toBe(1);
-      // overlapping for sure (the slowed creates), the second delivery waited for the first and made nothing; no claim is left
-      if (staggerMs) expect([done('CreateChannel'), done('ImportPlaybackKeyPair')]).toEqual([1, 1]);
+      // overlapping for sure (the slowed creates), the second delivery waited for the first and made nothing; a late
+      // claim came after the other delivery let go, so its delivery made one too, and deleted it; no claim is left
+      if (staggerMs) expect([done('CreateChannel'), done('ImportPlaybackKeyPair')]).toEqual(lateClaimMs ? [2, 2] : [1, 1]);
       expect(claims(s)).toEqual([]);
 
       // WHEN destroyed THEN nothing is left but the channel made behind the stack's back (its key stays with it)

@@ -3,7 +3,7 @@ import {
   CreateChannelCommand, DeleteChannelCommand, GetChannelCommand, GetStreamCommand, IvsClient, ListChannelsCommand, ListPlaybackKeyPairsCommand,
   UpdateChannelCommand,
 } from '@aws-sdk/client-ivs';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { IvsEmulator, SECOND_ACCOUNT_ID, Throttle, startEmulator } from '.';
 import { failure } from './sdk-helpers';
 
@@ -149,6 +149,14 @@ describe('fault injection', () => {
     await sm.send(new PutSecretValueCommand({ SecretId: arn, SecretString: '3' }));
     await ivsClient(1).send(new CreateChannelCommand({})); // the first account is not affected
     expect(() => emulator.faults.set('X', {})).toThrow(/does nothing/);
+  });
+
+  test('arn as a RegExp hits only the requests whose ARN, or the Name CreateSecret sends, it matches', async () => {
+    const rule = emulator.faults.set('secretsmanager:CreateSecret', { error: 'InternalServiceError', arn: /^claims\// })[0];
+    const sm = new SecretsManagerClient({ ...emulator.clientConfig(), maxAttempts: 1 });
+    await sm.send(new CreateSecretCommand({ Name: 'plain' }));
+    expect((await failure(sm.send(new CreateSecretCommand({ Name: 'claims/a' })))).name).toBe('InternalServiceError');
+    expect([rule.matched, rule.applied]).toEqual([1, 1]);
   });
 
   test('close() ends hung connections', async () => {

@@ -38,9 +38,9 @@ export interface FaultSpec {
   readonly account?: string;
   /**
    * Only requests about this ARN (IVS `arn` / `channelArn` / `resourceArn`, Secrets Manager
-   * `SecretId` as sent). @default every request
+   * `SecretId` or `Name` as sent), or whose ARN this RegExp matches. @default every request
    */
-  readonly arn?: string;
+  readonly arn?: string | RegExp;
 }
 
 export interface FaultRule {
@@ -99,7 +99,7 @@ export class Faults {
       if (!matches(rule.target, service, operation)) continue;
       const { spec } = rule;
       if (spec.account !== undefined && spec.account !== account) continue;
-      if (spec.arn !== undefined && spec.arn !== arn) continue;
+      if (spec.arn !== undefined && !(spec.arn instanceof RegExp ? spec.arn.test(arn ?? '') : spec.arn === arn)) continue;
       if (spec.times !== undefined && rule.applied >= spec.times) continue;
       rule.matched++;
       if (rule.matched <= (spec.skip ?? 0)) continue;

@@ -124,6 +124,32 @@ describe('Create', () => {
     expect(JSON.parse(secrets.commandCalls(PutSecretValueCommand)[0].args[0].input.SecretString!).channelArn).toBe(first);
   });
 
+  test('a delivery that started first but created after others answered keeps theirs: the one sent first, though it started last', async () => {
+    // GIVEN this delivery's channel, and two that other deliveries of this request made before it (they had the
+    // claim first): one sent earlier by a delivery that started after every other, one sent later
+    const now = Date.now();
+    const tag = (started: number, sent: number) => `${REQUEST_ID} ${started.toString(36)} ${sent.toString(36)}`;
+    const earliest = 'arn:aws:ivs:us-east-1:123456789012:channel/zzSentFirst';
+    const later = 'arn:aws:ivs:us-east-1:123456789012:channel/aaSentLater';
+    ivs.on(CreateChannelCommand).resolves({ channel: ivsChannel(), streamKey: ivsStreamKey() });
+    ivs.on(ListChannelsCommand).callsFake(() => ({ channels: [
+      madeBy(ivs, CreateChannelCommand, CHANNEL_ARN),
+      { arn: later, tags: { [REQUEST_TAG]: tag(now - 60_000, now - 20_000) } },
+      { arn: earliest, tags: { [REQUEST_TAG]: tag(now + 60_000, now - 30_000) } },
+    ] }));
+    ivs.on(DeleteChannelCommand).resolves({});
+    ivs.on(GetChannelCommand).resolves({ channel: ivsChannel({ arn: earliest }) });
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: STREAM_KEY_ARN, channelArn: earliest }] });
+    ivs.on(GetStreamKeyCommand).resolves({ streamKey: ivsStreamKey({ channelArn: earliest }) });
+
+    // WHEN
+    const response = await handler(makeEvent(TYPE, 'Create', { Name: 'my-channel' }), makeContext());
+
+    // THEN that one answers; this delivery's own channel and the later one are deleted
+    expect(ivs.commandCalls(DeleteChannelCommand).map((call) => call.args[0].input.arn).sort()).toEqual([CHANNEL_ARN, later].sort());
+    expect(response.PhysicalResourceId).toBe(earliest);
+  });
+
   test('a retried CreateChannel whose list of this request\'s channels fails deletes the channel it made, and says so', async () => {
     // GIVEN the SDK retried CreateChannel, and ListChannels is refused
     ivs.on(CreateChannelCommand).resolves(afterAttempts(2, { channel: ivsChannel(), streamKey: ivsStreamKey() }));
