@@ -406,9 +406,12 @@ export function logicalIdOf(d: Deployment, id: string, resourceType: string): st
   return found[0].logicalId;
 }
 
-/** The REQUEST_TAG value of what the request `requestId` created: its ID and the start of the invocation that made it. */
+/**
+ * The REQUEST_TAG value of what the request `requestId` created: its ID, the start of the invocation that made it
+ * and when it sent the create.
+ */
 export function madeByRequest(requestId: string | undefined): unknown {
-  return expect.stringMatching(new RegExp(`^${requestId} [0-9a-z]+$`));
+  return expect.stringMatching(new RegExp(`^${requestId} [0-9a-z]+ [0-9a-z]+$`));
 }
 
 /** Escapes a string for a RegExp. */
