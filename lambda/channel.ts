@@ -70,8 +70,8 @@ export const channel: ResourceHandler<ChannelProps> = {
     });
   },
 
-  async abandon(session, props, requestId) {
-    if (!props.AdoptChannelArn) await deleteMadeBy(channelsOf(session, props), requestId);
+  async abandon(session, props, which) {
+    return props.AdoptChannelArn ? undefined : deleteMadeBy(channelsOf(session, props), which);
   },
 
   async onUpdate(session, arn, props, oldProps) {

@@ -10,6 +10,7 @@
 
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { CLEANUP_GRACE_MS, DEADLINE_MARGIN_MS, type Session } from './clients';
+import type { Abandoned } from './common';
 import { NOT_FOUND, ignoring, isCode, messageOf } from './errors';
 
 /**
@@ -60,12 +61,35 @@ export async function oneAtATime<R>(
 }
 
 /**
- * A Delete after a create that never answered (CloudFormation cancelled it, or its invocation crashed or timed out
- * before it could answer or clean up): every claim generation of the resource left behind names the request whose
- * invocation held it; once that invocation is over (it may still be creating), `abandon` deletes what its request
- * made, then the claim is deleted.
+ * How long a Delete after a create that never answered waits for that create's claim when it finds neither a claim
+ * nor anything the create made: CloudFormation does not wait for a cancelled create's invocation, which may start
+ * after the rollback's Delete did (each an asynchronous Lambda invocation).
  */
-export async function releaseAll(session: Session, abandon: (requestId: string) => Promise<void>): Promise<void> {
+export const LATE_CREATE_WAIT_MS = 10_000;
+
+/**
+ * A Delete after a create that never answered (CloudFormation cancelled it, or its invocation crashed or timed out
+ * before it could answer or clean up) deletes what that create made: what the request each claim left behind names
+ * made, once that invocation is over (it may still be creating); what any create of this event made (`createId`: a
+ * create that answered, unheard, before this Delete came has let go of its claim); and, when it finds neither, what a
+ * create that claims within LATE_CREATE_WAIT_MS makes (then both again). `abandon` answers how many it deleted (undefined: such a
+ * create makes none, as an adopting Channel's).
+ */
+export async function abandonCreate(
+  session: Session, createId: string, abandon: (which: Abandoned) => Promise<number | undefined>,
+): Promise<void> {
+  const held = await releaseAll(session, (requestId) => abandon({ requestId, createId }));
+  const deleted = await abandon({ createId });
+  if (held || deleted === undefined || deleted > 0) return;
+  // Until a claim appears (a create that claims, creates and lets go between two looks leaves what it made: tagged)
+  await claimAppears(session, Math.min(Date.now() + LATE_CREATE_WAIT_MS, session.deadline - ABANDON_RESERVE_MS));
+  await releaseAll(session, (requestId) => abandon({ requestId, createId }));
+  await abandon({ createId });
+}
+
+/** Deletes every claim generation of the resource, after `abandon` of what its holder made: whether one was held. */
+async function releaseAll(session: Session, abandon: (requestId: string) => Promise<unknown>): Promise<boolean> {
+  let held = false;
   for (let generation = 0; generation < CLAIM_GENERATIONS; generation++) {
     const name = session.claimName(generation);
     const holder = await holderOf(session, name);
@@ -74,8 +98,20 @@ export async function releaseAll(session: Session, abandon: (requestId: string) 
       // Its invocation is over by its deadline and cleanup (CLEANUP_GRACE_MS); this one keeps time for what follows.
       await letGo(session, name, Math.min(holder.deadline + CLEANUP_GRACE_MS + 1_000, session.deadline - ABANDON_RESERVE_MS));
       await abandon(holder.request);
+      held = true;
     }
     await release(session, [name]);
+  }
+  return held;
+}
+
+/** Waits until a claim of the resource is made, or until `until` (epoch ms), looking once a second. */
+async function claimAppears(session: Session, until: number): Promise<void> {
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, Math.max(0, until - Date.now()))));
+    for (let generation = 0; generation < CLAIM_GENERATIONS; generation++) {
+      if (await holderOf(session, session.claimName(generation)) !== 'gone') return;
+    }
   }
 }
 

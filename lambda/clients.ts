@@ -99,10 +99,13 @@ interface SessionParts {
   readonly resourceName: string;
   readonly started: string;
   readonly claimBase: string;
+  readonly createId: string;
 }
 
 export class Session {
-  static fromContext(context: LambdaContext, event: Pick<CustomResourceEvent, 'RequestId' | 'StackId' | 'LogicalResourceId'>): Session {
+  static fromContext(
+    context: LambdaContext, event: Pick<CustomResourceEvent, 'RequestId' | 'StackId' | 'LogicalResourceId' | 'ResourceProperties'>,
+  ): Session {
     const attempts: AttemptLog = {};
     return new Session({
       ivsClient: recordAttempts(new IvsClient(CLIENT_CONFIG), attempts),
@@ -115,6 +118,7 @@ export class Session {
       resourceName: `${event.StackId.split('/')[1] ?? ''}/${event.LogicalResourceId}`,
       started: Date.now().toString(36),
       claimBase: claimBase(event),
+      createId: createIdOf(event),
     });
   }
 
@@ -130,6 +134,12 @@ export class Session {
   readonly resourceName: string;
   /** When this invocation started (base 36 milliseconds): each delivery of an event has its own. */
   readonly started: string;
+  /**
+   * What a create of this event is (a hash of the stack ID, logical ID and properties): the Delete of a create
+   * that never answered has the same ("ResourceProperties: ... the contents of the Properties object sent by the
+   * template developer": custom resource request objects), and so finds what that create made (common.ts createTags).
+   */
+  readonly createId: string;
   private readonly ivsClient: IvsClient;
   private readonly secretsClient: SecretsManagerClient;
   private readonly attempts: AttemptLog;
@@ -141,8 +151,8 @@ export class Session {
 
   private constructor(private readonly parts: SessionParts) {
     ({ deadline: this.deadline, requestId: this.requestId, roleSessionName: this.roleSessionName, account: this.account,
-      resourceName: this.resourceName, started: this.started, ivsClient: this.ivsClient, secretsClient: this.secretsClient,
-      attempts: this.attempts } = parts);
+      resourceName: this.resourceName, started: this.started, createId: this.createId, ivsClient: this.ivsClient,
+      secretsClient: this.secretsClient, attempts: this.attempts } = parts);
   }
 
   /** The same clients with the cleanup grace added to the deadline. */
@@ -299,6 +309,18 @@ function sessionName(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResour
 function claimBase(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId'>): string {
   const hash = createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}`).digest('hex').slice(0, 32);
   return `${CLAIM_PREFIX}/${event.StackId.split('/')[1] ?? 'stack'}/${hash}`;
+}
+
+function createIdOf(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId' | 'ResourceProperties'>): string {
+  return createHash('sha256').update(`${event.StackId}\n${event.LogicalResourceId}\n${canonical(event.ResourceProperties)}`).digest('base64url').slice(0, 22);
+}
+
+/** JSON with the keys of every object sorted: the same properties give the same text in any key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
 /** The operation's name, from the command's static schema `[kind, namespace, name, ...]`. */

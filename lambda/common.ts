@@ -22,19 +22,27 @@ export interface ResourceHandler<P> {
   onUpdate(session: Session, physicalId: string, props: P, oldProps: P): Promise<HandlerResponse>;
   onDelete(session: Session, physicalId: string, props: P): Promise<void>;
   /**
-   * Deletes what request `requestId` made under props (a resource that creates under a claim: createOnce, not
-   * `unclaimed`): a Delete after a create that never answered (claim.ts releaseAll).
+   * Deletes what a create that never answered made under props (a resource that creates under a claim: createOnce,
+   * not `unclaimed`): a Delete with a physical ID CloudFormation made up (claim.ts abandonCreate). Answers how many
+   * it deleted; undefined when such a create makes none.
    */
-  abandon?(session: Session, props: P, requestId: string): Promise<void>;
+  abandon?(session: Session, props: P, which: Abandoned): Promise<number | undefined>;
+}
+
+/** What an abandoned create made: what a request made (its claim names it), or what any create of this event made. */
+export interface Abandoned {
+  readonly requestId?: string;
+  readonly createId: string;
 }
 
 /**
  * The tags of a create, made as it is sent: the template's, and REQUEST_TAG = `<RequestId> <start of this
- * invocation> <now>` (base 36 milliseconds): the resources one CloudFormation request made, which delivery
- * of its event made each, and in which order it sent them (createOnce). An SDK retry sends the same tags.
+ * invocation> <now> <createId>` (times in base 36 milliseconds): the resources one CloudFormation request made,
+ * which delivery of its event made each, in which order it sent them (createOnce), and which event it was
+ * (Session.createId). An SDK retry sends the same tags.
  */
 export function createTags(session: Session, tags: Tags = {}): Tags {
-  return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started} ${Date.now().toString(36)}` };
+  return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started} ${Date.now().toString(36)} ${session.createId}` };
 }
 
 /** The RequestId a REQUEST_TAG value names (a create's, or `adopted by ...` for an adopted channel). */
@@ -136,9 +144,16 @@ async function listMadeBy<T>(resources: RequestResources<T>, requestId: string):
   });
 }
 
-/** Deletes every resource tagged with request `requestId`. */
-export async function deleteMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<void> {
-  for (const { arn } of await listMadeBy(resources, requestId)) await resources.delete(arn);
+/** Deletes every resource an abandoned create made (its REQUEST_TAG names its request or this event's create): how many. */
+export async function deleteMadeBy<T>(resources: RequestResources<T>, which: Abandoned): Promise<number> {
+  let deleted = 0;
+  for (const r of await resources.list()) {
+    const [requestId, , , createId] = r.tags?.[REQUEST_TAG]?.split(' ') ?? [];
+    if (!r.arn || !((which.requestId !== undefined && requestId === which.requestId) || createId === which.createId)) continue;
+    await resources.delete(r.arn);
+    deleted++;
+  }
+  return deleted;
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { FIELDS, RESOURCE_TYPES } from '../lib/contract';
 import { channel } from './channel';
-import { releaseAll } from './claim';
+import { abandonCreate } from './claim';
 import { channelLookup } from './channel-lookup';
 import { Session } from './clients';
 import { ResourceHandler } from './common';
@@ -67,10 +67,9 @@ async function dispatch<S extends Schema>(
     case 'Delete':
       // A create that never answered leaves CloudFormation a physical ID of its own making (custom
       // resource request objects: PhysicalResourceId is the provider's, "or a CloudFormation-generated
-      // ID" otherwise): it names nothing in IVS. A claim its invocation left (claim.ts) names its request, whose
-      // resources are deleted, and then the claim.
+      // ID" otherwise): it names nothing in IVS. What that create made is deleted (claim.ts abandonCreate).
       if (!IVS_ARN.test(physicalId)) {
-        if (resource.abandon) await releaseAll(stackSession, (requestId) => resource.abandon!(session, props, requestId));
+        if (resource.abandon) await abandonCreate(stackSession, session.createId, (which) => resource.abandon!(session, props, which));
         return { PhysicalResourceId: physicalId };
       }
       await resource.onDelete(session, physicalId, props);

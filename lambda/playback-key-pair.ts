@@ -49,8 +49,8 @@ export const playbackKeyPair: ResourceHandler<KeyPairProps> = {
     return keyPairResponse(await getKeyPair(session, arn));
   },
 
-  async abandon(session, props, requestId) {
-    await deleteMadeBy(pairsOf(session, targetOf(props)), requestId);
+  async abandon(session, props, which) {
+    return deleteMadeBy(pairsOf(session, targetOf(props)), which);
   },
 
   async onDelete(session, arn, props) {

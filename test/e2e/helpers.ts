@@ -407,11 +407,11 @@ export function logicalIdOf(d: Deployment, id: string, resourceType: string): st
 }
 
 /**
- * The REQUEST_TAG value of what the request `requestId` created: its ID, the start of the invocation that made it
- * and when it sent the create.
+ * The REQUEST_TAG value of what the request `requestId` created: its ID, the start of the invocation that made it,
+ * when it sent the create, and the hash of the event.
  */
 export function madeByRequest(requestId: string | undefined): unknown {
-  return expect.stringMatching(new RegExp(`^${requestId} [0-9a-z]+ [0-9a-z]+$`));
+  return expect.stringMatching(new RegExp(`^${requestId} [0-9a-z]+ [0-9a-z]+ [0-9A-Za-z_-]{22}$`));
 }
 
 /** Escapes a string for a RegExp. */

@@ -9,11 +9,11 @@
 // and as the provider's template role with the emulator evaluating its policies.
 import { generateKeyPairSync } from 'node:crypto';
 import { CreateChannelCommand, CreateStreamKeyCommand, DeleteChannelCommand, DeleteStreamKeyCommand } from '@aws-sdk/client-ivs';
-import { CfnParameter, type Stack } from 'aws-cdk-lib';
+import { CfnParameter, type CfnResource, type Stack } from 'aws-cdk-lib';
 import { Channel, ChannelType, LatencyMode, PlaybackKeyPair, Preset, RecordingConfiguration, StreamKey } from 'cdk-ivs';
 import type { PlaybackKeyPairSecretValue, StreamSecretValue } from '../../lib/contract';
 import { CHANNEL_RULE_VARIANTS, TEST_ACCOUNT_ID } from '../emulator';
-import { LeakScan, leakScanTest, logicalIdOf, step } from './helpers';
+import { LeakScan, type Scenario, leakScanTest, logicalIdOf, step } from './helpers';
 import { CHANNEL, KEY_PAIR, STREAM_KEY, modeScenario, playWithToken, providerCalls } from './service-modes';
 
 const scan = new LeakScan();
@@ -258,28 +258,38 @@ describe('conflicts, live streams and deletes', () => {
     s.expectNothingLeft();
   });
 
-  for (const kase of [
+  const cancelledCreates = [
     {
       what: 'makes its channel', type: CHANNEL, create: 'CreateChannel', deleted: 'DeleteChannel', status: 204,
-      // A pair whose key IVS refuses at once; the channel has no secret, so no later step fails and undoes its create.
-      build: (stack: Stack) => {
-        new Channel(stack, 'Slow', { channelName: 'e2e-late' });
-        new PlaybackKeyPair(stack, 'Bad', { publicKeyMaterial: new CfnParameter(stack, 'BadKey', { default: 'not a key' }).valueAsString });
-      },
+      // no secret, so no later step fails and undoes its create
+      slow: (stack: Stack) => new Channel(stack, 'Slow', { channelName: 'e2e-late' }),
     },
     {
       what: 'imports a key of one\'s own', type: KEY_PAIR, create: 'ImportPlaybackKeyPair', deleted: 'DeletePlaybackKeyPair', status: 200,
-      // A channel whose name IVS refuses at once.
-      build: (stack: Stack) => {
-        new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey });
-        new Channel(stack, 'Bad', { channelName: new CfnParameter(stack, 'BadName', { default: 'not a name!' }).valueAsString });
-      },
+      slow: (stack: Stack) => new PlaybackKeyPair(stack, 'Slow', { playbackKeyPairName: 'e2e-late', publicKeyMaterial: ownKeyPair().publicKey }),
     },
-  ]) {
-    modeScenario(scan, `a cancelled Create that still ${kase.what}: the rollback's Delete waits for it, through its claim, and deletes it`, async (s, deploy) => {
-      // GIVEN Slow, whose create takes effect only 3 s after it is sent, and Bad, which fails at once
-      s.emulator.faults.set(kase.create, { latencyMs: 3_000, times: 1 });
-      const dir = s.synthStack(kase.build);
+  ];
+  /**
+   * When the rollback's Delete meets the cancelled create: while it creates (it takes effect 3 s after it is sent);
+   * after it answered, unheard (it takes 1.5 s, the Delete's first claim lookup 5 s); before it claimed (its claim
+   * takes 3 s to reach Secrets Manager).
+   */
+  const meetings: ReadonlyArray<{ readonly when: string; readonly set: (s: Scenario, create: string) => unknown }> = [
+    { when: 'while it creates', set: (s, create) => s.emulator.faults.set(create, { latencyMs: 3_000, times: 1 }) },
+    {
+      when: 'after it answered',
+      set: (s, create) => [s.emulator.faults.set(create, { latencyMs: 1_500, times: 1 }), s.emulator.faults.set('secretsmanager:DescribeSecret', { latencyMs: 5_000, times: 1 })],
+    },
+    { when: 'before it claimed', set: (s) => s.emulator.faults.set('secretsmanager:CreateSecret', { latencyMs: 3_000, times: 1 }) },
+  ];
+  for (const [kase, meeting] of cancelledCreates.flatMap((k) => meetings.map((m) => [k, m] as const))) {
+    modeScenario(scan, `a cancelled Create that still ${kase.what}, the rollback's Delete coming ${meeting.when}: it deletes what the create made`, async (s, deploy) => {
+      // GIVEN Slow, and Bad, a channel whose properties the provider refuses before any call
+      meeting.set(s, kase.create);
+      const dir = s.synthStack((stack) => {
+        kase.slow(stack);
+        (new Channel(stack, 'Bad').node.defaultChild as CfnResource).addPropertyOverride('Authorized', 'maybe');
+      });
 
       // WHEN deployed, CloudFormation cancelling the slow create when Bad fails
       const d = await deploy(dir, 'E2e', { inFlightCreates: 'cancel' });

@@ -14,8 +14,8 @@ export const NEW_STREAM_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:stream-key
 export const KEY_PAIR_ARN = 'arn:aws:ivs:us-east-1:123456789012:playback-key/pair1ABCDefgh';
 /** The RequestId of every event (a UUID, as CloudFormation's), the value of the request tag. */
 export const REQUEST_ID = '0b6c8f3e-5d2a-4e1b-9c7d-1a2b3c4d5e6f';
-/** The REQUEST_TAG value a create sends: this request's ID, the start of the invocation and the time of the create (base 36). */
-export const CREATE_TAG = expect.stringMatching(new RegExp(`^${REQUEST_ID} [0-9a-z]+ [0-9a-z]+$`));
+/** The REQUEST_TAG value a create sends: this request's ID, the start of the invocation and the time of the create (base 36), and the event's hash. */
+export const CREATE_TAG = expect.stringMatching(new RegExp(`^${REQUEST_ID} [0-9a-z]+ [0-9a-z]+ [0-9A-Za-z_-]{22}$`));
 /** A REQUEST_TAG value of a resource another delivery of this request made, early, as a list shows it. */
 export const MADE_TAG = `${REQUEST_ID} 1`;
 
