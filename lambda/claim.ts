@@ -72,19 +72,21 @@ export const LATE_CREATE_WAIT_MS = 10_000;
  * before it could answer or clean up) deletes what that create made: what the request each claim left behind names
  * made, once that invocation is over (it may still be creating); what any create of this event made (`createId`: a
  * create that answered, unheard, before this Delete came has let go of its claim); and, when it finds neither, what a
- * create that claims within LATE_CREATE_WAIT_MS makes (then both again). `abandon` answers how many it deleted (undefined: such a
- * create makes none, as an adopting Channel's).
+ * create that claims within LATE_CREATE_WAIT_MS makes (then both again). `abandon` answers how many it deleted
+ * (undefined: such a create makes none, as an adopting Channel's).
  */
 export async function abandonCreate(
   session: Session, createId: string, abandon: (which: Abandoned) => Promise<number | undefined>,
 ): Promise<void> {
-  const held = await releaseAll(session, (requestId) => abandon({ requestId, createId }));
-  const deleted = await abandon({ createId });
+  const deleteMade = async () => ({
+    held: await releaseAll(session, (requestId) => abandon({ requestId, createId })),
+    deleted: await abandon({ createId }),
+  });
+  const { held, deleted } = await deleteMade();
   if (held || deleted === undefined || deleted > 0) return;
   // Until a claim appears (a create that claims, creates and lets go between two looks leaves what it made: tagged)
   await claimAppears(session, Math.min(Date.now() + LATE_CREATE_WAIT_MS, session.deadline - ABANDON_RESERVE_MS));
-  await releaseAll(session, (requestId) => abandon({ requestId, createId }));
-  await abandon({ createId });
+  await deleteMade();
 }
 
 /** Deletes every claim generation of the resource, after `abandon` of what its holder made: whether one was held. */

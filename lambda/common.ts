@@ -45,9 +45,13 @@ export function createTags(session: Session, tags: Tags = {}): Tags {
   return { ...tags, [REQUEST_TAG]: `${session.requestId} ${session.started} ${Date.now().toString(36)} ${session.createId}` };
 }
 
-/** The RequestId a REQUEST_TAG value names (a create's, or `adopted by ...` for an adopted channel). */
-export function requestOf(tag: string | undefined): string | undefined {
-  return tag?.split(' ')[0];
+/**
+ * A REQUEST_TAG value read back (createTags; `adopted by ...` for an adopted channel). A tag of an earlier version
+ * has no send time (`order` is then its invocation's start) and no createId.
+ */
+function readRequestTag(tag: string | undefined): { requestId?: string; started: string; order: number; createId?: string } {
+  const [requestId, started = '', sent = started, createId] = tag?.split(' ') ?? [];
+  return { requestId, started, order: parseInt(sent, 36) || 0, createId };
 }
 
 /** How createOnce finds, reads and deletes what one create request made (T: the create's answer). */
@@ -133,27 +137,23 @@ async function takeMade<T>(session: Session, resources: RequestResources<T>): Pr
 }
 
 /**
- * The listed resources tagged with request `requestId` (REQUEST_TAG), with the start of the invocation that made
- * each and when it sent the create (a tag of an earlier version has no send time: its invocation's start).
+ * The listed resources whose REQUEST_TAG `mine` accepts, with the start of the invocation that made each and the
+ * order in which the creates were sent.
  */
-async function listMadeBy<T>(resources: RequestResources<T>, requestId: string): Promise<Array<{ arn: string; started: string; order: number }>> {
+async function listMade<T>(
+  resources: RequestResources<T>, mine: (tag: ReturnType<typeof readRequestTag>) => boolean,
+): Promise<Array<{ arn: string; started: string; order: number }>> {
   return (await resources.list()).flatMap((r) => {
-    const tag = r.tags?.[REQUEST_TAG];
-    const [, started = '', sent = started] = tag?.split(' ') ?? [];
-    return r.arn && requestOf(tag) === requestId ? [{ arn: r.arn, started, order: parseInt(sent, 36) || 0 }] : [];
+    const tag = readRequestTag(r.tags?.[REQUEST_TAG]);
+    return r.arn && mine(tag) ? [{ arn: r.arn, started: tag.started, order: tag.order }] : [];
   });
 }
 
 /** Deletes every resource an abandoned create made (its REQUEST_TAG names its request or this event's create): how many. */
 export async function deleteMadeBy<T>(resources: RequestResources<T>, which: Abandoned): Promise<number> {
-  let deleted = 0;
-  for (const r of await resources.list()) {
-    const [requestId, , , createId] = r.tags?.[REQUEST_TAG]?.split(' ') ?? [];
-    if (!r.arn || !((which.requestId !== undefined && requestId === which.requestId) || createId === which.createId)) continue;
-    await resources.delete(r.arn);
-    deleted++;
-  }
-  return deleted;
+  const made = await listMade(resources, (tag) => (which.requestId !== undefined && tag.requestId === which.requestId) || tag.createId === which.createId);
+  for (const { arn } of made) await resources.delete(arn);
+  return made.length;
 }
 
 /**
@@ -164,7 +164,7 @@ export async function deleteMadeBy<T>(resources: RequestResources<T>, which: Aba
  * first and claim only after another one answered), and its answer may be the one CloudFormation took.
  */
 async function sweep<T>(session: Session, resources: RequestResources<T>, answered?: string): Promise<{ arn: string; started: string } | undefined> {
-  const mine = await eventually(session, () => listMadeBy(resources, session.requestId),
+  const mine = await eventually(session, () => listMade(resources, (tag) => tag.requestId === session.requestId),
     (found) => (answered ? found.some((r) => r.arn === answered) : found.length > 0));
   const own = (r: { started: string }) => (r.started === session.started ? 1 : 0);
   const keep = [...mine].sort((x, y) => own(x) - own(y) || x.order - y.order || (x.arn < y.arn ? -1 : 1))[0]
